@@ -1,0 +1,3 @@
+from relstudio.cli import main
+
+raise SystemExit(main())

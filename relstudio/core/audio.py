@@ -1,0 +1,207 @@
+"""Audio loading: any file soundfile or librosa can read → float32 mono at the front end's rate.
+
+Decoding is block-wise (an hour-long stereo file never sits in memory twice);
+resampling uses soxr and happens only when the file's rate differs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from relstudio.core.errors import AudioReadError, ParameterError
+
+BLOCK_FRAMES = 1 << 18  # frames decoded per block (~6 s at 44.1 kHz)
+
+
+@dataclass(frozen=True, eq=False)
+class AudioClip:
+    """Decoded audio ready for the front end.
+
+    ``samples`` is float32 mono at ``rate``; ``source`` the file it came from
+    (``None`` for in-memory audio); ``native_rate``/``channels`` describe the
+    original, which :meth:`load_original` decodes again for playback.
+    """
+
+    samples: np.ndarray
+    rate: int
+    source: Path | None = None
+    native_rate: int = 0
+    channels: int = 1
+    content_hash: str = ""
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def duration(self) -> float:
+        return len(self.samples) / float(self.rate)
+
+    @property
+    def name(self) -> str:
+        return self.source.name if self.source else "<memory>"
+
+    def load_original(self) -> tuple[np.ndarray, int]:
+        """Return ``(frames × channels float32, rate)`` of the original for playback."""
+        if self.source is None:
+            return self.samples[:, None], self.rate
+        try:
+            import soundfile as sf
+
+            data, rate = sf.read(str(self.source), dtype="float32", always_2d=True)
+            return np.nan_to_num(data, nan=0.0, posinf=0.0, neginf=0.0), rate
+        except Exception:
+            return self.samples[:, None], self.rate
+
+
+def clip_from_array(samples, *, rate: int, target_rate: int | None = None, name: str = "") -> AudioClip:
+    """Wrap an in-memory signal (1-D mono or frames × channels) as an :class:`AudioClip`."""
+    x = np.asarray(samples, dtype=np.float32)
+    if x.ndim == 2:
+        x = x.mean(axis=1, dtype=np.float32)
+    if x.ndim != 1:
+        raise ParameterError(f"samples must be 1-D or 2-D (frames × channels), got shape {x.shape}")
+    if rate <= 0:
+        raise ParameterError(f"rate must be positive, got {rate}")
+    x, warnings = _sanitise(x)
+    target = target_rate or rate
+    if target != rate:
+        x = _resample(x, rate, target)
+    digest = hashlib.blake2b(x.tobytes(), digest_size=16).hexdigest()
+    return AudioClip(x, target, None, rate, 1, f"mem-{name}-{digest}", warnings)
+
+
+def load_audio(path, *, rate: int = 44100) -> AudioClip:
+    """Decode ``path`` to float32 mono at ``rate`` Hz.
+
+    Raises :class:`AudioReadError` naming the file when it is missing, empty,
+    not audio, or holds no samples.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise AudioReadError(path, "no such file")
+    if path.is_dir():
+        raise AudioReadError(path, "is a folder, not an audio file")
+    size = path.stat().st_size
+    if size == 0:
+        raise AudioReadError(path, "file is empty (0 bytes)")
+    try:
+        mono, native_rate, channels = _decode_soundfile(path, rate)
+    except _NotSoundfile as first:
+        mono, native_rate, channels = _decode_fallback(path, rate, first)
+    if mono.size == 0:
+        raise AudioReadError(path, "contains no audio samples")
+    mono, warnings = _sanitise(mono)
+    return AudioClip(mono, rate, path, native_rate, channels, _file_hash(path), warnings)
+
+
+class _NotSoundfile(Exception):
+    pass
+
+
+def _decode_soundfile(path: Path, rate: int):
+    import soundfile as sf
+
+    try:
+        f = sf.SoundFile(str(path))
+    except Exception as exc:  # libsndfile does not know the format
+        raise _NotSoundfile(str(exc)) from exc
+    with f:
+        native, channels = f.samplerate, f.channels
+        if native <= 0 or channels <= 0:
+            raise AudioReadError(path, f"invalid header (rate {native}, {channels} channels)")
+        resampler = _stream_resampler(native, rate)
+        # Known length and no resampling: decode straight into one buffer.
+        direct = resampler is None and 0 < f.frames < 2**36
+        out = np.empty(f.frames if direct else 0, np.float32)
+        parts, n, filled = [], 0, 0
+        try:
+            for block in f.blocks(blocksize=BLOCK_FRAMES, dtype="float32", always_2d=True):
+                mono = block.mean(axis=1, dtype=np.float32) if channels > 1 else block[:, 0]
+                if resampler is not None:
+                    mono = resampler.resample_chunk(mono, last=False)
+                if direct and not parts and n + len(mono) <= len(out):
+                    out[n:n + len(mono)] = mono
+                    filled = n + len(mono)
+                else:
+                    parts.append(np.array(mono, np.float32))
+                n += len(mono)
+        except Exception as exc:
+            if n == 0:
+                raise AudioReadError(path, f"cannot decode audio data ({_short(exc)})") from exc
+            # a truncated file: keep what decoded
+        if resampler is not None:
+            parts.append(resampler.resample_chunk(np.zeros(0, np.float32), last=True).astype(np.float32))
+    if direct and not parts:
+        return out[:filled], native, channels
+    head = [out[:filled]] if direct else []
+    return (np.concatenate(head + parts) if head or parts else out), native, channels
+
+
+def _decode_fallback(path: Path, rate: int, first: Exception):
+    try:
+        import warnings
+
+        import librosa
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            y, native = librosa.load(str(path), sr=None, mono=False, dtype=np.float32)
+    except Exception as exc:
+        raise AudioReadError(path, f"not a readable audio file ({_short(first)})") from exc
+    y = np.atleast_2d(y)
+    channels = y.shape[0]
+    mono = y.mean(axis=0, dtype=np.float32) if channels > 1 else y[0]
+    if native != rate:
+        mono = _resample(mono, native, rate)
+    return mono.astype(np.float32, copy=False), int(native), channels
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:160]
+
+
+def _stream_resampler(native: int, rate: int):
+    if native == rate:
+        return None
+    import soxr
+
+    return soxr.ResampleStream(native, rate, 1, dtype="float32", quality="HQ")
+
+
+def _resample(x: np.ndarray, native: int, rate: int) -> np.ndarray:
+    import soxr
+
+    return soxr.resample(x, native, rate, quality="HQ").astype(np.float32, copy=False)
+
+
+def _sanitise(x: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
+    warnings = []
+    finite = np.isfinite(x)
+    if not finite.all():
+        bad = int((~finite).sum())
+        x = np.where(finite, x, 0.0).astype(np.float32)
+        warnings.append(f"{bad} non-finite samples (NaN/Inf) were replaced by silence")
+    peak = float(np.abs(x).max()) if x.size else 0.0
+    if peak > 64.0:
+        x = np.clip(x, -64.0, 64.0)
+        warnings.append(f"samples up to {peak:.3g} were clipped to ±64")
+    return x, tuple(warnings)
+
+
+def _file_hash(path: Path) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    h.update(str(os.path.getsize(path)).encode())
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 22):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def silence(seconds: float, *, rate: int = 44100) -> AudioClip:
+    """A clip of digital silence (used by tests and self-checks)."""
+    return clip_from_array(np.zeros(max(1, math.ceil(seconds * rate)), np.float32), rate=rate, name="silence")

@@ -1,0 +1,41 @@
+"""Typed errors. Every message names the file or the value that was wrong."""
+
+from __future__ import annotations
+
+
+class RelstudioError(Exception):
+    """Base of every error relstudio reports to a user (CLI exit code 2, GUI dialog)."""
+
+
+class ParameterError(RelstudioError, ValueError):
+    """A function was called with a value it cannot use."""
+
+
+class AudioReadError(RelstudioError):
+    """An audio file could not be read or holds no usable audio."""
+
+    def __init__(self, path, problem: str):
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+class ExpertFileError(RelstudioError):
+    """An expert or model file is malformed, unsafe or unknown."""
+
+    def __init__(self, path, problem: str):
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+class IncompatibleExpertError(ExpertFileError):
+    """A well-formed expert that cannot be used with the current front end or model."""
+
+
+class DatasetError(RelstudioError):
+    """A labelled folder or CSV cannot be used for training or evaluation."""
+
+
+class Cancelled(RelstudioError):
+    """A long task was cancelled by the user; nothing was written."""

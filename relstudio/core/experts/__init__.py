@@ -1,0 +1,1 @@
+"""Expert files (safetensors + JSON metadata) and the library that scans them."""

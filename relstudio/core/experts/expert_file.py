@@ -1,0 +1,136 @@
+"""``<name>.expert.safetensors``: one expert's weights and its model card.
+
+Metadata (JSON): format, architecture, label, description, colour, front end,
+network config, training settings and data summary, licence of the data,
+app version, weights checksum and fingerprint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from relstudio import __version__
+from relstudio.core.errors import ExpertFileError, IncompatibleExpertError, ParameterError
+from relstudio.core.experts.model_file import load_tensors, read_header, save_model
+from relstudio.core.frontend import FrontendConfig
+
+EXPERT_SUFFIX = ".expert.safetensors"
+FORMAT = "relstudio-expert"
+
+
+@dataclass(frozen=True, eq=False)
+class ExpertInfo:
+    """What the header of an expert file says (no weights loaded)."""
+
+    path: Path
+    label: str
+    description: str
+    fingerprint: str
+    frontend: FrontendConfig
+    net: "object"
+    colour: str = ""
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.label
+
+
+@dataclass(frozen=True, eq=False)
+class Expert:
+    info: ExpertInfo
+    module: "object"  # ExpertCNN in eval mode
+
+    @property
+    def fingerprint(self) -> str:
+        return self.info.fingerprint
+
+    @property
+    def label(self) -> str:
+        return self.info.label
+
+
+def expert_fingerprint(weights_sha256: str, frontend: FrontendConfig, net_dict: dict) -> str:
+    blob = json.dumps([weights_sha256, frontend.to_dict(), net_dict], sort_keys=True).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def save_expert(path, module, *, label: str, description: str = "", colour: str = "",
+                training: dict | None = None, data: dict | None = None, licence: str = "",
+                model_card: dict | None = None) -> ExpertInfo:
+    """Save an :class:`~relstudio.core.nets.expert_cnn.ExpertCNN` as an expert file."""
+    from relstudio.core.nets.expert_cnn import ARCHITECTURE
+
+    if not label or not isinstance(label, str):
+        raise ParameterError(f"an expert needs a non-empty label, got {label!r}")
+    path = Path(path)
+    if not path.name.endswith(EXPERT_SUFFIX):
+        raise ParameterError(f"expert files must end in {EXPERT_SUFFIX!r}: {path}")
+    tensors = {k: v.detach().cpu().numpy() for k, v in module.state_dict().items()}
+    meta = {
+        "format": FORMAT, "format_version": 1, "architecture": ARCHITECTURE,
+        "label": label, "description": description, "colour": colour,
+        "frontend": module.frontend.to_dict(), "net": module.net.to_dict(),
+        "training": training or {}, "data": data or {}, "licence": licence,
+        "model_card": model_card or {}, "app_version": __version__,
+    }
+    from relstudio.core.experts.model_file import weights_digest
+
+    meta["fingerprint"] = expert_fingerprint(weights_digest(tensors), module.frontend, meta["net"])
+    save_model(path, tensors, meta)
+    return read_expert_info(path)
+
+
+def _info_from_meta(path: Path, meta: dict) -> ExpertInfo:
+    from relstudio.core.nets.expert_cnn import ARCHITECTURE, ExpertCNNConfig
+
+    if meta.get("format") != FORMAT:
+        raise ExpertFileError(path, f"not an expert file (format {meta.get('format')!r})")
+    if meta.get("architecture") != ARCHITECTURE:
+        raise ExpertFileError(path, f"unknown architecture {meta.get('architecture')!r} (this version knows {ARCHITECTURE!r})")
+    try:
+        frontend = FrontendConfig.from_dict(meta["frontend"])
+        net = ExpertCNNConfig.from_dict(meta["net"])
+        label = str(meta["label"])
+        fingerprint = str(meta["fingerprint"])
+    except (KeyError, TypeError, ParameterError) as exc:
+        raise ExpertFileError(path, f"metadata is incomplete or invalid ({exc})") from exc
+    if not label:
+        raise ExpertFileError(path, "expert has an empty label")
+    return ExpertInfo(path, label, str(meta.get("description", "")), fingerprint, frontend, net,
+                      str(meta.get("colour", "")), meta)
+
+
+def read_expert_info(path) -> ExpertInfo:
+    """Read an expert's header only (fast; used to list a library)."""
+    path = Path(path)
+    meta, _ = read_header(path)
+    return _info_from_meta(path, meta)
+
+
+def check_frontend(info: ExpertInfo, frontend: FrontendConfig | None) -> None:
+    if frontend is not None and info.frontend != frontend:
+        diffs = "; ".join(frontend.differences(info.frontend))
+        raise IncompatibleExpertError(info.path, f"front end differs from the analysis ({diffs})")
+
+
+def load_expert(path, *, frontend: FrontendConfig | None = None, device=None) -> Expert:
+    """Load and verify an expert; refuse it when its front end differs from ``frontend``."""
+    from relstudio.core.nets.expert_cnn import ExpertCNN
+    import torch
+
+    info = read_expert_info(path)
+    check_frontend(info, frontend)
+    module = ExpertCNN(info.frontend, info.net)
+    expected = {k: tuple(v.shape) for k, v in module.state_dict().items()}
+    meta, arrays = load_tensors(info.path, expected)
+    if expert_fingerprint(meta["weights_sha256"], info.frontend, meta["net"]) != info.fingerprint:
+        raise ExpertFileError(info.path, "fingerprint does not match the weights (file was modified)")
+    module.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in arrays.items()})
+    module.eval()
+    if device is not None:
+        module.to(device)
+    return Expert(info, module)

@@ -1,0 +1,97 @@
+"""ExpertLibrary: the experts found in a set of folders, read by header only.
+
+Broken or incompatible files are kept as entries with the reason, so the GUI
+can list them greyed and the CLI can explain them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from relstudio.core.errors import ExpertFileError, ParameterError, RelstudioError
+from relstudio.core.experts.expert_file import EXPERT_SUFFIX, ExpertInfo, load_expert, read_expert_info
+from relstudio.core.frontend import FrontendConfig
+from relstudio.core.paths import shipped_experts_dir, user_experts_dir
+
+PALETTE = ("#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#46f0f0", "#f032e6",
+           "#bcf60c", "#008080", "#9a6324", "#800000", "#808000", "#000075", "#fabebe")
+
+
+@dataclass(frozen=True)
+class LibraryEntry:
+    path: Path
+    info: ExpertInfo | None
+    error: str = ""
+    origin: str = "user"  # "shipped" | "user" | "imported"
+
+    @property
+    def ok(self) -> bool:
+        return self.info is not None and not self.error
+
+    @property
+    def label(self) -> str:
+        return self.info.label if self.info else self.path.name.replace(EXPERT_SUFFIX, "")
+
+
+class ExpertLibrary:
+    def __init__(self, folders=None, *, frontend: FrontendConfig | None = None):
+        if folders is None:
+            folders = [(shipped_experts_dir(), "shipped"), (user_experts_dir(), "user")]
+        self.folders = [(Path(f), o) if isinstance(f, (str, Path)) else (Path(f[0]), f[1]) for f in folders]
+        self.frontend = frontend or FrontendConfig()
+        self.entries: list[LibraryEntry] = []
+        self.rescan()
+
+    def rescan(self) -> list[LibraryEntry]:
+        entries = []
+        for folder, origin in self.folders:
+            if folder.is_dir():
+                for path in sorted(folder.rglob(f"*{EXPERT_SUFFIX}")):
+                    entries.append(self.inspect(path, origin))
+        self.entries = entries
+        return entries
+
+    def inspect(self, path, origin: str = "imported") -> LibraryEntry:
+        path = Path(path)
+        try:
+            info = read_expert_info(path)
+        except RelstudioError as exc:
+            return LibraryEntry(path, None, getattr(exc, "problem", str(exc)), origin)
+        if info.frontend != self.frontend:
+            diffs = "; ".join(self.frontend.differences(info.frontend))
+            return LibraryEntry(path, info, f"front end differs ({diffs})", origin)
+        return LibraryEntry(path, info, "", origin)
+
+    def add(self, path) -> LibraryEntry:
+        entry = self.inspect(path)
+        self.entries = [e for e in self.entries if e.path != entry.path] + [entry]
+        return entry
+
+    def usable(self) -> list[LibraryEntry]:
+        return [e for e in self.entries if e.ok]
+
+    def colour_of(self, entry: LibraryEntry) -> str:
+        if entry.info and entry.info.colour:
+            return entry.info.colour
+        labels = sorted({e.label for e in self.entries})
+        return PALETTE[labels.index(entry.label) % len(PALETTE)] if entry.label in labels else PALETTE[0]
+
+    def find(self, name_or_path: str) -> LibraryEntry:
+        """An entry by label, file name, fingerprint or path."""
+        p = Path(name_or_path)
+        if p.suffix and (p.exists() or name_or_path.endswith(EXPERT_SUFFIX)):
+            if not p.exists():
+                raise ExpertFileError(p, "no such file")
+            return self.add(p)
+        for e in self.entries:
+            if name_or_path in (e.label, e.path.name, e.path.name.replace(EXPERT_SUFFIX, "")) or (
+                    e.info and e.info.fingerprint == name_or_path):
+                return e
+        known = ", ".join(sorted({e.label for e in self.entries})) or "none"
+        raise ParameterError(f"no expert named {name_or_path!r} (known: {known})")
+
+    def load(self, entry: LibraryEntry, *, device=None):
+        if not entry.ok:
+            raise ExpertFileError(entry.path, entry.error or "unusable expert")
+        return load_expert(entry.path, frontend=self.frontend, device=device)

@@ -1,0 +1,130 @@
+"""A safe model container: safetensors weights + one JSON metadata object.
+
+Nothing here unpickles or executes anything from the file. The header is
+parsed by hand first (length bounded, JSON checked, dtypes and shapes
+checked) before the tensors are read; a fingerprint over the weights and the
+metadata that shapes them detects tampering or corruption. Writes go to a
+temporary file in the same folder and are renamed into place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import struct
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from relstudio.core.errors import ExpertFileError
+
+MAX_HEADER_BYTES = 16 * 1024 * 1024
+META_KEY = "relstudio"
+_DTYPES = {"F32": np.float32}
+
+
+def weights_digest(tensors: dict[str, np.ndarray]) -> str:
+    h = hashlib.sha256()
+    for name in sorted(tensors):
+        arr = np.ascontiguousarray(tensors[name], dtype=np.float32)
+        h.update(name.encode())
+        h.update(str(arr.shape).encode())
+        h.update(arr.tobytes())
+    return h.hexdigest()
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temp file + rename (never half-written)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def save_model(path, tensors: dict[str, np.ndarray], meta: dict) -> dict:
+    """Write weights + metadata; returns the metadata with its ``weights_sha256``."""
+    from safetensors.numpy import save
+
+    arrays = {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in tensors.items()}
+    meta = dict(meta, weights_sha256=weights_digest(arrays))
+    blob = save(arrays, metadata={META_KEY: json.dumps(meta, sort_keys=True)})
+    atomic_write_bytes(Path(path), blob)
+    return meta
+
+
+def read_header(path) -> tuple[dict, dict]:
+    """Return ``(metadata, tensor_specs)`` of a model file reading the header only."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as f:
+            head = f.read(8)
+            if len(head) < 8:
+                raise ExpertFileError(path, "file is too short to be a safetensors file")
+            (n,) = struct.unpack("<Q", head)
+            if n > MAX_HEADER_BYTES or 8 + n > size:
+                raise ExpertFileError(path, f"header claims {n} bytes (file has {size}); not a valid model file")
+            raw = f.read(n)
+    except OSError as exc:
+        raise ExpertFileError(path, f"cannot read file ({exc.strerror or exc})") from exc
+    try:
+        header = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ExpertFileError(path, "not a safetensors file (header is not JSON; pickles and .pt checkpoints are refused)")
+    if not isinstance(header, dict):
+        raise ExpertFileError(path, "safetensors header is not a JSON object")
+    extra = header.pop("__metadata__", None) or {}
+    if not isinstance(extra, dict) or META_KEY not in extra:
+        raise ExpertFileError(path, "no relstudio metadata in the file (not a relstudio model)")
+    try:
+        meta = json.loads(extra[META_KEY])
+    except (TypeError, json.JSONDecodeError) as exc:
+        raise ExpertFileError(path, f"metadata JSON is malformed ({exc})")
+    if not isinstance(meta, dict):
+        raise ExpertFileError(path, "metadata JSON is not an object")
+    data_len = size - 8 - n
+    for name, spec in header.items():
+        if not isinstance(spec, dict) or spec.get("dtype") not in _DTYPES:
+            raise ExpertFileError(path, f"tensor {name!r} has unsupported dtype {spec.get('dtype') if isinstance(spec, dict) else spec!r}")
+        offsets = spec.get("data_offsets")
+        if (not isinstance(offsets, list) or len(offsets) != 2 or not all(isinstance(o, int) for o in offsets)
+                or not 0 <= offsets[0] <= offsets[1] <= data_len):
+            raise ExpertFileError(path, f"tensor {name!r} points outside the file (truncated?)")
+    return meta, header
+
+
+def load_tensors(path, expected: dict[str, tuple[int, ...]]) -> tuple[dict, dict[str, np.ndarray]]:
+    """Read and verify a model file against the expected tensor names and shapes."""
+    path = Path(path)
+    meta, header = read_header(path)
+    names, want = set(header), set(expected)
+    if names != want:
+        missing, extra = sorted(want - names), sorted(names - want)
+        raise ExpertFileError(path, f"tensor names do not match the architecture (missing {missing}, unexpected {extra})")
+    for name, shape in expected.items():
+        got = tuple(header[name].get("shape", ()))
+        if got != tuple(shape):
+            raise ExpertFileError(path, f"tensor {name!r} has shape {got}, architecture needs {tuple(shape)}")
+    from safetensors.numpy import load
+
+    try:
+        arrays = load(path.read_bytes())
+    except Exception as exc:
+        raise ExpertFileError(path, f"weights cannot be read ({exc})") from exc
+    digest = weights_digest(arrays)
+    if meta.get("weights_sha256") != digest:
+        raise ExpertFileError(path, "weights do not match their recorded checksum (file was modified or corrupted)")
+    return meta, arrays

@@ -1,0 +1,239 @@
+"""The front end: everything that turns samples into mel features and segments.
+
+One frozen :class:`FrontendConfig` holds every value that shapes an expert's
+input — mel settings, the fixed dB reference, the level normalisation, the
+frequency bands and the segment geometry (conv kernel, pooling). It is stored
+in every expert file; experts whose front ends differ are refused.
+
+Features are computed in torch so the CPU and CUDA give the same numbers, and
+frame by frame (no clip-wide statistic), so chunks of a long track equal the
+whole-track result exactly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from relstudio.core.errors import ParameterError
+
+FULL_BANDS = ((0, 26), (26, 77), (77, 128))
+PAPER_BANDS = ((0, 20), (20, 60), (60, 100))
+
+
+@dataclass(frozen=True)
+class FrontendConfig:
+    """Every value that turns samples into mel segments.
+
+    ``level_norm="frame_max"`` references each frame to its own loudest mel
+    bin (floored at ``silence_db``) and keeps ``dynamic_range_db`` below it,
+    mapped to [0, 1]: a clip 12 dB louder or quieter gives the same features,
+    silence and zero-padding both give 0. ``"none"`` maps the fixed-reference
+    dB values linearly instead (paper-like).
+    """
+
+    sample_rate: int = 44100
+    n_fft: int = 2048
+    hop_length: int = 1024
+    window: str = "hann"
+    n_mels: int = 128
+    fmin: float = 0.0
+    fmax: float = 22050.0
+    mel_htk: bool = False
+    mel_norm: str = "slaney"
+    power: float = 2.0
+    center: bool = True
+    pad_mode: str = "constant"
+    db_ref: float = 1.0
+    amin: float = 1e-12
+    top_db: float = 120.0
+    level_norm: str = "frame_max"
+    dynamic_range_db: float = 80.0
+    silence_db: float = -40.0
+    bands: tuple[tuple[int, int], ...] = FULL_BANDS
+    conv_kernel: int = 4
+    pool_size: int = 10
+    pool_stride: int = 5
+
+    def __post_init__(self):
+        bands = tuple(tuple(int(v) for v in b) for b in self.bands)
+        object.__setattr__(self, "bands", bands)
+        if self.sample_rate <= 0 or self.n_fft <= 0 or self.hop_length <= 0 or self.n_mels <= 0:
+            raise ParameterError(f"sample_rate, n_fft, hop_length and n_mels must be positive: {self}")
+        if self.window != "hann":
+            raise ParameterError(f"window must be 'hann', got {self.window!r}")
+        if self.level_norm not in ("frame_max", "none"):
+            raise ParameterError(f"level_norm must be 'frame_max' or 'none', got {self.level_norm!r}")
+        if self.pad_mode != "constant" or not self.center:
+            raise ParameterError("only centred frames with constant (zero) padding are supported")
+        for lo, hi in bands:
+            if not 0 <= lo < hi <= self.n_mels:
+                raise ParameterError(f"band ({lo}, {hi}) does not fit in {self.n_mels} mel bins")
+        if not self.fmin < self.fmax <= self.sample_rate / 2:
+            raise ParameterError(f"need fmin < fmax <= rate/2, got fmin={self.fmin}, fmax={self.fmax}")
+
+    @classmethod
+    def paper(cls, **changes) -> "FrontendConfig":
+        """The paper's split: 20/40/40 bins (the lowest 100 of 128)."""
+        return cls(bands=PAPER_BANDS, **changes)
+
+    @classmethod
+    def small(cls, **changes) -> "FrontendConfig":
+        """A tiny front end for unit tests (16 kHz, 32 mels)."""
+        base = dict(sample_rate=16000, n_fft=512, hop_length=256, n_mels=32, fmax=8000.0,
+                    bands=((0, 8), (8, 20), (20, 32)))
+        base.update(changes)
+        return cls(**base)
+
+    # -- identity --------------------------------------------------------------
+    def to_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        d["bands"] = [list(b) for b in self.bands]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "FrontendConfig":
+        if not isinstance(d, dict):
+            raise ParameterError(f"front end must be a JSON object, got {type(d).__name__}")
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(d) - known)
+        if unknown:
+            raise ParameterError(f"unknown front-end fields {unknown}")
+        d = dict(d)
+        if "bands" in d:
+            d["bands"] = tuple(tuple(b) for b in d["bands"])
+        return cls(**d)
+
+    def fingerprint(self) -> str:
+        blob = json.dumps(self.to_dict(), sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+    def differences(self, other: "FrontendConfig") -> list[str]:
+        """Human-readable list of the fields that differ, e.g. ``"n_mels: 128 ≠ 64"``."""
+        a, b = self.to_dict(), other.to_dict()
+        return [f"{k}: {a[k]} ≠ {b[k]}" for k in a if a[k] != b[k]]
+
+    # -- geometry --------------------------------------------------------------
+    @property
+    def segment_frames(self) -> int:
+        """Frames one segment sees: pooling window plus the conv's receptive field."""
+        return self.pool_size + self.conv_kernel - 1
+
+    def n_frames(self, n_samples: int) -> int:
+        return 1 + n_samples // self.hop_length
+
+    def n_segments(self, n_frames: int) -> int:
+        """Segments produced from ``n_frames`` (inputs shorter than a segment are padded to one)."""
+        n_frames = max(n_frames, self.segment_frames)
+        return (n_frames - self.segment_frames) // self.pool_stride + 1
+
+    def segment_times(self, n_segments: int, duration: float) -> np.ndarray:
+        """``(n_segments, 2)`` start/end seconds of each segment, from the geometry.
+
+        Segment k pools conv outputs k·stride … k·stride+pool−1, which read frames
+        k·stride … k·stride+segment_frames−1; frame j is centred on sample j·hop and
+        spans ±n_fft/2. Times are clamped to the clip.
+        """
+        k = np.arange(n_segments, dtype=np.float64)
+        first = k * self.pool_stride
+        last = first + self.segment_frames - 1
+        start = (first * self.hop_length - self.n_fft / 2) / self.sample_rate
+        end = (last * self.hop_length + self.n_fft / 2) / self.sample_rate
+        return np.stack([np.clip(start, 0.0, duration), np.clip(end, 0.0, duration)], axis=1)
+
+    def segment_centres(self, n_segments: int) -> np.ndarray:
+        k = np.arange(n_segments, dtype=np.float64)
+        centre_frame = k * self.pool_stride + (self.segment_frames - 1) / 2
+        return centre_frame * self.hop_length / self.sample_rate
+
+
+@lru_cache(maxsize=8)
+def _mel_basis_np(cfg: FrontendConfig) -> np.ndarray:
+    import librosa
+
+    return librosa.filters.mel(sr=cfg.sample_rate, n_fft=cfg.n_fft, n_mels=cfg.n_mels, fmin=cfg.fmin,
+                               fmax=cfg.fmax, htk=cfg.mel_htk, norm=cfg.mel_norm).astype(np.float32)
+
+
+_TORCH_CACHE: dict = {}
+
+
+def _constants(cfg: FrontendConfig, device):
+    import torch
+
+    key = (cfg, str(device))
+    if key not in _TORCH_CACHE:
+        window = torch.hann_window(cfg.n_fft, periodic=True, dtype=torch.float32, device=device)
+        basis = torch.from_numpy(_mel_basis_np(cfg)).to(device)
+        _TORCH_CACHE[key] = (window, basis)
+    return _TORCH_CACHE[key]
+
+
+def _frame_source(samples, cfg: FrontendConfig, start: int, stop: int):
+    """Samples covering frames [start, stop), zero-padded outside the signal."""
+    import torch
+
+    half = cfg.n_fft // 2
+    lo = start * cfg.hop_length - half
+    hi = (stop - 1) * cfg.hop_length + half + (cfg.n_fft % 2)
+    n = samples.shape[-1]
+    a, b = max(lo, 0), min(hi, n)
+    piece = samples[..., a:b]
+    if a - lo or hi - b:
+        piece = torch.nn.functional.pad(piece, (a - lo, hi - b))
+    return piece
+
+
+def mel_db(samples, cfg: FrontendConfig, *, start: int = 0, stop: int | None = None):
+    """Log-mel power in dB against the fixed reference, shape ``(n_mels, frames)``.
+
+    ``samples`` is a 1-D float32 torch tensor (CPU or CUDA). ``start``/``stop``
+    select a range of frames so long tracks can be processed in chunks with
+    the same numbers as the whole.
+    """
+    import torch
+
+    total = cfg.n_frames(samples.shape[-1])
+    stop = total if stop is None else min(stop, total)
+    if not 0 <= start < stop:
+        raise ParameterError(f"frame range [{start}, {stop}) is empty (clip has {total} frames)")
+    window, basis = _constants(cfg, samples.device)
+    piece = _frame_source(samples, cfg, start, stop)
+    spec = torch.stft(piece, n_fft=cfg.n_fft, hop_length=cfg.hop_length, window=window, center=False,
+                      return_complex=True)
+    power = spec.real.square() + spec.imag.square()
+    if cfg.power != 2.0:
+        power = power.pow(cfg.power / 2.0)
+    mel = basis @ power
+    db = 10.0 * torch.log10(mel.clamp_min(cfg.amin))
+    db -= 10.0 * float(np.log10(max(cfg.amin, cfg.db_ref)))
+    floor = -cfg.top_db
+    return db.clamp_min(floor)
+
+
+def features_from_db(db, cfg: FrontendConfig):
+    """Map dB mel ``(…, n_mels, frames)`` to the network input in [0, 1] (see FrontendConfig)."""
+    if cfg.level_norm == "frame_max":
+        ref = db.amax(dim=-2, keepdim=True).clamp_min(cfg.silence_db)
+        rel = (db - ref).clamp_min(-cfg.dynamic_range_db)
+        return rel / cfg.dynamic_range_db + 1.0
+    rel = (db + cfg.top_db).clamp(0.0, cfg.top_db + 40.0)
+    return rel / (cfg.top_db + 40.0)
+
+
+def features(samples, cfg: FrontendConfig, *, start: int = 0, stop: int | None = None):
+    """Network input for frames [start, stop): ``(n_mels, frames)`` float32 in [0, 1]."""
+    return features_from_db(mel_db(samples, cfg, start=start, stop=stop), cfg)
+
+
+def to_tensor(samples: np.ndarray, device=None):
+    """A float32 torch view of a numpy signal (no copy on the CPU)."""
+    import torch
+
+    t = torch.from_numpy(np.ascontiguousarray(samples, dtype=np.float32))
+    return t if device is None or str(device) == "cpu" else t.to(device, non_blocking=True)

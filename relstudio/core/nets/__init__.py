@@ -1,0 +1,1 @@
+"""Neural networks: the paper's expert CNN, RELNET and the baselines."""
