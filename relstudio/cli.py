@@ -106,6 +106,51 @@ def cmd_experts(args) -> int:
     return 0
 
 
+DEMO_FAMILIES = ("main", "genre")
+
+
+def cmd_demo(args) -> int:
+    """Analyse the shipped demo track with the shipped sound-class and genre experts."""
+    from relstudio.core.analysis import analyze
+    from relstudio.core.audio import load_audio
+    from relstudio.core.cache import ProbabilityCache
+    from relstudio.core.device import choose_device, describe
+    from relstudio.core.errors import ParameterError
+    from relstudio.core.paths import demo_track
+
+    device = choose_device(args.device)
+    library = _library(args)
+    entries = [e for e in library.usable() if e.origin == "shipped"] or library.usable()
+    chosen = [e for e in entries if e.info.meta.get("family") in DEMO_FAMILIES] or entries
+    if not chosen:
+        raise ParameterError("no shipped experts found in trained_experts/; run 'make retrain' or 'relstudio train'")
+    experts = [library.load(e, device=device) for e in chosen]
+    track = Path(args.track) if args.track else demo_track()
+    clip = load_audio(track, rate=experts[0].info.frontend.sample_rate)
+    result = progress_bar(analyze(clip, experts, cache=ProbabilityCache.default(), device=device, keep_mel=False),
+                          desc=clip.name)
+    print(f"{clip.name}: {clip.duration:.1f} s, {result.n_segments} segments, analysed in {result.seconds:.2f} s "
+          f"on {describe(device)}")
+    print("experts: " + ", ".join(result.labels))
+    winners = result.winner_labels()
+    print(f"\nTop {args.top} relevant moments (R_max; winner = expert with the highest probability):")
+    print(f"{'time':>9}  {'relevance':>9}  winner")
+    shown = []
+    for k in result.top_segments(len(winners)):
+        t = result.centres[k]
+        if any(abs(t - s) < args.spacing for s in shown):
+            continue
+        shown.append(t)
+        print(f"{int(t // 60):>4d}:{t % 60:04.1f}  {result.relevance[k]:9.3f}  {winners[k]}")
+        if len(shown) >= args.top:
+            break
+    share = {lab: winners.count(lab) / max(1, len(winners)) for lab in result.labels}
+    print("\nwinner share over the track: " + ", ".join(f"{k} {v:.0%}" for k, v in sorted(share.items(), key=lambda kv: -kv[1])))
+    print("\nTo open the window: run 'make run' on a machine with a display, or '.venv/bin/relstudio-gui "
+          f"{track}'.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="relstudio", description="Segment relevance for audio analysis.")
     p.add_argument("--version", action="version", version=f"relstudio {__version__}")
@@ -128,6 +173,14 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("path", nargs="?")
     e.add_argument("--library", nargs="+", metavar="DIR")
     e.set_defaults(func=cmd_experts)
+
+    d = sub.add_parser("demo", help="analyse the shipped demo track and print its most relevant moments")
+    d.add_argument("track", nargs="?", help="another track instead of the demo")
+    d.add_argument("--top", type=int, default=10)
+    d.add_argument("--spacing", type=float, default=5.0, help="minimum seconds between listed moments")
+    d.add_argument("--library", nargs="+", metavar="DIR")
+    d.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    d.set_defaults(func=cmd_demo)
 
     for module in _EXTENSIONS:
         module.register(sub)

@@ -38,26 +38,45 @@ class ExpertLibrary:
     def __init__(self, folders=None, *, frontend: FrontendConfig | None = None):
         if folders is None:
             folders = [(shipped_experts_dir(), "shipped"), (user_experts_dir(), "user")]
-        self.folders = [(Path(f), o) if isinstance(f, (str, Path)) else (Path(f[0]), f[1]) for f in folders]
+        self.folders = [(Path(f), "user") if isinstance(f, (str, Path)) else (Path(f[0]), f[1]) for f in folders]
+        self._fixed_frontend = frontend
         self.frontend = frontend or FrontendConfig()
         self.entries: list[LibraryEntry] = []
         self.rescan()
 
     def rescan(self) -> list[LibraryEntry]:
-        entries = []
-        for folder, origin in self.folders:
-            if folder.is_dir():
-                for path in sorted(folder.rglob(f"*{EXPERT_SUFFIX}")):
-                    entries.append(self.inspect(path, origin))
-        self.entries = entries
-        return entries
+        headers = [(p, origin, self._read(p)) for folder, origin in self.folders if folder.is_dir()
+                   for p in sorted(folder.rglob(f"*{EXPERT_SUFFIX}"))]
+        if self._fixed_frontend is None:
+            self.frontend = self._common_frontend([h for _, _, h in headers if isinstance(h, ExpertInfo)])
+        self.entries = [self._entry(p, origin, h) for p, origin, h in headers]
+        return self.entries
+
+    @staticmethod
+    def _read(path: Path) -> ExpertInfo | str:
+        try:
+            return read_expert_info(path)
+        except RelstudioError as exc:
+            return getattr(exc, "problem", str(exc))
+
+    @staticmethod
+    def _common_frontend(infos: list[ExpertInfo]) -> FrontendConfig:
+        """The default front end if any expert uses it, else the one most experts use."""
+        counts: dict[FrontendConfig, int] = {}
+        for info in infos:
+            counts[info.frontend] = counts.get(info.frontend, 0) + 1
+        default = FrontendConfig()
+        if not counts or default in counts:
+            return default
+        return max(counts, key=counts.get)
 
     def inspect(self, path, origin: str = "imported") -> LibraryEntry:
         path = Path(path)
-        try:
-            info = read_expert_info(path)
-        except RelstudioError as exc:
-            return LibraryEntry(path, None, getattr(exc, "problem", str(exc)), origin)
+        return self._entry(path, origin, self._read(path))
+
+    def _entry(self, path: Path, origin: str, info: ExpertInfo | str) -> LibraryEntry:
+        if isinstance(info, str):
+            return LibraryEntry(path, None, info, origin)
         if info.frontend != self.frontend:
             diffs = "; ".join(self.frontend.differences(info.frontend))
             return LibraryEntry(path, info, f"front end differs ({diffs})", origin)

@@ -1,0 +1,80 @@
+import csv
+import io
+import json
+
+import numpy as np
+import pytest
+
+from relstudio.cli import main
+from tests.expert_factory import tone_noise_experts
+from tests.synth import noise, tone, write_wav
+
+RATE = 16000
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("lib")
+    tone_noise_experts(folder)
+    return folder
+
+
+@pytest.fixture()
+def track(tmp_path):
+    path = tmp_path / "track one.wav"
+    write_wav(path, np.concatenate([tone(440, 1.5, rate=RATE, harmonics=3), noise(1.5, rate=RATE, seed=4)]), RATE)
+    return path
+
+
+def test_analyze_csv(library, track, capsys):
+    assert main(["analyze", str(track), "--library", str(library), "--no-cache"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert set(rows[0]) == {"start", "end", "relevance", "winner", "p_noise", "p_tone"}
+    winners = [r["winner"] for r in rows]
+    assert winners[2] == "tone" and winners[-3] == "noise"
+    assert all(0 <= float(r["relevance"]) <= 1 for r in rows)
+
+
+def test_analyze_json_and_audacity_to_file(library, track, tmp_path, capsys):
+    out = tmp_path / "out.json"
+    assert main(["analyze", str(track), "--library", str(library), "--format", "json", "-o", str(out),
+                 "--experts", "tone", "noise"]) == 0
+    data = json.loads(out.read_text())
+    assert [e["label"] for e in data["experts"]] == ["tone", "noise"]
+    assert len(data["segments"]) > 10
+    labels = tmp_path / "labels.txt"
+    assert main(["analyze", str(track), "--library", str(library), "--format", "audacity", "-o", str(labels)]) == 0
+    lines = labels.read_text().strip().splitlines()
+    assert lines and all(len(line.split("\t")) == 3 for line in lines)
+    start, end, _ = lines[0].split("\t")
+    assert float(end) > float(start) >= 0
+
+
+@pytest.mark.parametrize("content", [b"", b"just some text"])
+def test_bad_track_one_line_exit_2(library, tmp_path, capsys, content):
+    bad = tmp_path / "broken.wav"
+    bad.write_bytes(content)
+    assert main(["analyze", str(bad), "--library", str(library)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "broken.wav" in err[0] and "Traceback" not in err[0]
+
+
+def test_unknown_expert_named(library, track, capsys):
+    assert main(["analyze", str(track), "--library", str(library), "--experts", "violin"]) == 2
+    err = capsys.readouterr().err
+    assert "violin" in err and "tone" in err
+
+
+def test_experts_list_show_check(library, tmp_path, capsys):
+    (library / "junk.expert.safetensors").write_bytes(b"junk")
+    try:
+        assert main(["experts", "list", "--library", str(library)]) == 0
+        out = capsys.readouterr().out
+        assert "tone" in out and "noise" in out and "UNUSABLE" in out
+        path = library / "tone.expert.safetensors"
+        assert main(["experts", "show", str(path)]) == 0
+        assert json.loads(capsys.readouterr().out)["label"] == "tone"
+        assert main(["experts", "check", str(path)]) == 0
+        assert main(["experts", "check", str(library / "junk.expert.safetensors")]) == 2
+    finally:
+        (library / "junk.expert.safetensors").unlink()
