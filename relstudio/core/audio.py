@@ -180,15 +180,20 @@ def _resample(x: np.ndarray, native: int, rate: int) -> np.ndarray:
 
 
 def _sanitise(x: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Replace non-finite samples and absurd peaks; no full-size temporaries on clean input."""
+    if x.size == 0:
+        return x, ()
     warnings = []
-    finite = np.isfinite(x)
-    if not finite.all():
-        bad = int((~finite).sum())
-        x = np.where(finite, x, 0.0).astype(np.float32)
+    lo, hi = float(x.min()), float(x.max())
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        finite = np.isfinite(x)
+        bad = int(x.size - np.count_nonzero(finite))
+        x = np.where(finite, x, np.float32(0.0)).astype(np.float32)
         warnings.append(f"{bad} non-finite samples (NaN/Inf) were replaced by silence")
-    peak = float(np.abs(x).max()) if x.size else 0.0
+        lo, hi = float(x.min()), float(x.max())
+    peak = max(abs(lo), abs(hi))
     if peak > 64.0:
-        x = np.clip(x, -64.0, 64.0)
+        np.clip(x, -64.0, 64.0, out=x)
         warnings.append(f"samples up to {peak:.3g} were clipped to ±64")
     return x, tuple(warnings)
 

@@ -1,0 +1,78 @@
+"""Shared helpers for the benchmarks: test tracks, random experts, timing."""
+
+from __future__ import annotations
+
+import platform
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+WORK = Path(tempfile.gettempdir()) / "relstudio-bench"
+
+
+def machine() -> str:
+    import torch
+
+    cpu = platform.processor() or platform.machine()
+    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU"
+    return f"{platform.node()} · {cpu} · {torch.get_num_threads()} torch threads · {gpu}"
+
+
+def test_track(seconds: float, *, channels: int = 2, rate: int = 44100) -> Path:
+    """A WAV of real-ish music: the demo track looped (or noise when it is missing)."""
+    import soundfile as sf
+
+    from relstudio.core.paths import demo_track
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    path = WORK / f"track-{int(seconds)}s-{channels}ch.wav"
+    if path.exists():
+        return path
+    n = int(seconds * rate)
+    try:
+        base, base_rate = sf.read(str(demo_track()), dtype="float32", always_2d=True)
+        assert base_rate == rate
+    except Exception:
+        base = np.random.default_rng(0).standard_normal((rate * 10, 2)).astype(np.float32) * 0.1
+    reps = int(np.ceil(n / len(base)))
+    data = np.tile(base, (reps, 1))[:n]
+    data = data[:, :channels] if channels <= data.shape[1] else np.repeat(data[:, :1], channels, 1)
+    with sf.SoundFile(str(path), "w", rate, channels, subtype="PCM_16") as f:
+        for i in range(0, n, rate * 60):
+            f.write(data[i:i + rate * 60])
+    return path
+
+
+def random_experts(n: int, frontend=None):
+    import torch
+
+    from relstudio.core.experts.expert_file import load_expert, save_expert
+    from relstudio.core.frontend import FrontendConfig
+    from relstudio.core.nets.expert_cnn import ExpertCNN
+
+    folder = WORK / "experts"
+    experts = []
+    for i in range(n):
+        path = folder / f"bench{i}.expert.safetensors"
+        if not path.exists():
+            torch.manual_seed(i)
+            save_expert(path, ExpertCNN(frontend or FrontendConfig()), label=f"bench{i}")
+        experts.append(load_expert(path))
+    return experts
+
+
+def best_of(fn, repeat: int = 3) -> tuple[float, object]:
+    """Minimum wall time of ``repeat`` runs (and the last result)."""
+    times, out = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    return min(times), out
+
+
+def median(xs):
+    return statistics.median(xs)
