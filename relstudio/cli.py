@@ -55,6 +55,16 @@ def _load_experts(args, library, device):
 
 
 def cmd_analyze(args) -> int:
+    if args.batch or args.viewpoint:
+        from relstudio.cli_collection import analyze_extension
+
+        handled = analyze_extension(args)
+        if handled is not None:
+            return handled
+    if not args.track:
+        from relstudio.core.errors import ParameterError
+
+        raise ParameterError("analyze needs a TRACK (or --batch DIR)")
     from relstudio.core.analysis import analyze
     from relstudio.core.audio import load_audio
     from relstudio.core.cache import ProbabilityCache
@@ -69,6 +79,8 @@ def cmd_analyze(args) -> int:
         print(f"warning: {clip.source}: {w}", file=sys.stderr)
     cache = None if args.no_cache else ProbabilityCache.default()
     result = progress_bar(analyze(clip, experts, cache=cache, device=device, keep_mel=False), desc=clip.name)
+    for w in result.warnings:
+        print(f"warning: {clip.source}: {w}", file=sys.stderr)
     text = write_segments(result, fmt=args.format, threshold=args.threshold, top=args.top_fraction)
     if args.output:
         from relstudio.core.experts.model_file import atomic_write_bytes
@@ -106,9 +118,6 @@ def cmd_experts(args) -> int:
     return 0
 
 
-DEMO_FAMILIES = ("main", "genre")
-
-
 def cmd_demo(args) -> int:
     """Analyse the shipped demo track with the shipped sound-class and genre experts."""
     from relstudio.core.analysis import analyze
@@ -116,15 +125,15 @@ def cmd_demo(args) -> int:
     from relstudio.core.cache import ProbabilityCache
     from relstudio.core.device import choose_device, describe
     from relstudio.core.errors import ParameterError
+    from relstudio.core.experts.choice import default_selection
     from relstudio.core.paths import demo_track
 
     device = choose_device(args.device)
     library = _library(args)
-    entries = [e for e in library.usable() if e.origin == "shipped"] or library.usable()
-    chosen = [e for e in entries if e.info.meta.get("family") in DEMO_FAMILIES] or entries
+    chosen = default_selection(library)  # the sound-class and genre experts, as the window enables them
     if not chosen:
         raise ParameterError("no shipped experts found in trained_experts/; run 'make retrain' or 'relstudio train'")
-    experts = [library.load(e, device=device) for e in chosen]
+    experts = [library.load(library.find(fp), device=device) for fp in chosen]
     track = Path(args.track) if args.track else demo_track()
     clip = load_audio(track, rate=experts[0].info.frontend.sample_rate)
     result = progress_bar(analyze(clip, experts, cache=ProbabilityCache.default(), device=device, keep_mel=False),
@@ -156,8 +165,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"relstudio {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
-    a = sub.add_parser("analyze", help="relevance per segment of one track")
-    a.add_argument("track", help="audio file (WAV/FLAC/OGG/MP3/…)")
+    a = sub.add_parser("analyze", help="relevance per segment of one track (or --batch DIR: a whole collection)")
+    a.add_argument("track", nargs="?", help="audio file (WAV/FLAC/OGG/MP3/…)")
+    a.add_argument("--batch", metavar="DIR", help="analyse every track under DIR into a collection table in -o FOLDER")
+    a.add_argument("--viewpoint", metavar="NAME", help="the experts of a saved viewpoint (see 'relstudio viewpoints')")
+    a.add_argument("--workers", type=int, metavar="N", help="--batch: CPU worker processes (default: one per core)")
+    a.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="--batch on a Dask distributed cluster")
+    a.add_argument("--relnet", metavar="PATH|none", help="--batch: classify with this RELNET file (default: one "
+                   "trained on the same experts if the library has it, else SUM fusion)")
     a.add_argument("--experts", nargs="+", metavar="NAME|PATH", help="experts by label or file (default: all usable)")
     a.add_argument("--library", nargs="+", metavar="DIR", help="expert folders instead of the default library")
     a.add_argument("--format", choices=["csv", "json", "audacity", "sv", "raven"], default="csv")
@@ -204,6 +219,11 @@ _EXTENSIONS = _extensions()
 def main(argv=None) -> int:
     from relstudio.core.errors import RelstudioError
 
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["--selftest"]:  # the bundle's check: shipped experts × demo track, no display
+        from relstudio.selftest import main as selftest
+
+        return selftest(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
@@ -215,6 +235,10 @@ def main(argv=None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a read-only folder, a full disk: name the file, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"relstudio: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
 
 
 if __name__ == "__main__":

@@ -48,6 +48,7 @@ class Analysis:
     content_hash: str = ""
     mel_db: np.ndarray | None = field(default=None, repr=False)  # (n_mels, frames) float16
     seconds: float = 0.0
+    warnings: tuple[str, ...] = ()  # e.g. a CUDA out-of-memory fallback, a clip shorter than a segment
 
     @property
     def n_segments(self) -> int:
@@ -89,7 +90,7 @@ class Analysis:
             index.append(hits[0])
         return Analysis(self.source, self.duration, self.frontend, self.times, self.centres,
                         tuple(self.experts[i] for i in index), self.probs[index], self.content_hash,
-                        self.mel_db, self.seconds)
+                        self.mel_db, self.seconds, self.warnings)
 
     def top_segments(self, k: int = 10) -> np.ndarray:
         """Indices of the ``k`` most relevant segments, best first."""
@@ -124,11 +125,13 @@ def analyze(clip: AudioClip, experts, *, frontend: FrontendConfig | None = None,
     ``experts`` are loaded :class:`~relstudio.core.experts.expert_file.Expert`
     objects sharing ``frontend`` (default: the first expert's). Cached
     probabilities are reused; mel features are only computed when some
-    expert must run or ``keep_mel`` asks for the spectrogram.
+    expert must run or ``keep_mel`` asks for the spectrogram. CUDA running
+    out of memory moves the rest of the work to the CPU (noted in
+    ``Analysis.warnings``).
     """
     import torch
 
-    from relstudio.core.device import choose_device
+    from relstudio.core.device import choose_device, describe
 
     t0 = time.perf_counter()
     experts = list(experts)
@@ -143,6 +146,9 @@ def analyze(clip: AudioClip, experts, *, frontend: FrontendConfig | None = None,
     device = choose_device() if device is None else torch.device(device)
     n_frames = frontend.n_frames(len(clip.samples))
     n_seg = frontend.n_segments(n_frames)
+    notes = []
+    if n_frames < frontend.segment_frames:
+        notes.append(f"clip is shorter than one segment ({clip.duration:.3g} s); it was padded with silence")
     fe_fp = frontend.fingerprint()
     probs = np.zeros((len(experts), n_seg), np.float32)
     todo = []
@@ -159,24 +165,38 @@ def analyze(clip: AudioClip, experts, *, frontend: FrontendConfig | None = None,
         samples = to_tensor(clip.samples, device)
         per_chunk = max(1, int(chunk_seconds * frontend.sample_rate / frontend.hop_length / frontend.pool_stride))
         with torch.inference_mode():
-            for s0 in range(0, n_seg, per_chunk):
+            s0 = 0
+            while s0 < n_seg:
                 s1 = min(n_seg, s0 + per_chunk)
                 f0 = s0 * frontend.pool_stride
                 f1 = min(n_frames, (s1 - 1) * frontend.pool_stride + frontend.segment_frames)
                 if s1 == n_seg:
                     f1 = n_frames
-                db = mel_db(samples, frontend, start=f0, stop=f1)
+                try:
+                    db = mel_db(samples, frontend, start=f0, stop=f1)
+                    out = fused(features_from_db(db, frontend)[None])[0, :, : s1 - s0] if fused else None
+                except torch.cuda.OutOfMemoryError:
+                    if any("out of memory" in n for n in notes):
+                        raise  # already on the CPU
+                    notes.append(f"{describe(device)} ran out of memory; the analysis continued on the CPU")
+                    db = out = None
+                    torch.cuda.empty_cache()
+                    device = torch.device("cpu")
+                    samples = to_tensor(clip.samples)
+                    fused = _fused([experts[i] for i in todo], device) if todo else None
+                    yield Progress(s0 / n_seg, notes[-1])
+                    continue  # the same chunk again
                 if mel is not None:
                     mel[:, f0:f1] = db.cpu().numpy()
-                if fused is not None:
-                    out = fused(features_from_db(db, frontend)[None])[0, :, : s1 - s0]
+                if out is not None:
                     probs[todo, s0:s1] = out.float().cpu().numpy()
                 done = min(clip.duration, f1 * frontend.hop_length / frontend.sample_rate)
                 yield Progress(s1 / n_seg, f"analysed {done:.0f} s of {clip.duration:.0f} s")
+                s0 = s1
     if cache is not None and clip.content_hash:
         for i in todo:
             cache.put(cache_key(clip.content_hash, fe_fp, experts[i].fingerprint), probs[i])
     refs = tuple(ExpertRef(e.label, e.fingerprint, e.info.colour) for e in experts)
     return Analysis(clip.source, clip.duration, frontend, frontend.segment_times(n_seg, clip.duration),
                     frontend.segment_centres(n_seg), refs, probs, clip.content_hash, mel,
-                    time.perf_counter() - t0)
+                    time.perf_counter() - t0, tuple(notes))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import re
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,13 +91,22 @@ def load_audio(path, *, rate: int = 44100) -> AudioClip:
     if size == 0:
         raise AudioReadError(path, "file is empty (0 bytes)")
     try:
-        mono, native_rate, channels = _decode_soundfile(path, rate)
+        mono, native_rate, channels, notes = _decode_soundfile(path, rate)
     except _NotSoundfile as first:
-        mono, native_rate, channels = _decode_fallback(path, rate, first)
+        mono, native_rate, channels, notes = _decode_fallback(path, rate, first)
+    riff = _riff_data_sizes(path)
     if mono.size == 0:
+        if riff and riff[0] == 0 and riff[1] > 0:
+            raise AudioReadError(path, f"the header declares no audio samples but {riff[1]} bytes follow it "
+                                       "(bogus chunk size)")
         raise AudioReadError(path, "contains no audio samples")
+    if riff and riff[0] != 0xFFFFFFFF and riff[0] > riff[1]:
+        notes += (f"file is truncated: the header declares {riff[0]} bytes of audio but only {riff[1]} "
+                  "are present; the part that exists was read",)
+    if any("clipped" in n for n in notes):
+        np.clip(mono, -64.0, 64.0, out=mono)  # resampling overshoot of an already clipped signal
     mono, warnings = _sanitise(mono)
-    return AudioClip(mono, rate, path, native_rate, channels, _file_hash(path), warnings)
+    return AudioClip(mono, rate, path, native_rate, channels, _file_hash(path), notes + warnings)
 
 
 class _NotSoundfile(Exception):
@@ -114,6 +125,7 @@ def _decode_soundfile(path: Path, rate: int):
         if native <= 0 or channels <= 0:
             raise AudioReadError(path, f"invalid header (rate {native}, {channels} channels)")
         resampler = _stream_resampler(native, rate)
+        bad, peak = 0, 0.0  # cleaned before resampling, which would smear NaN and overshoot
         # Known length and no resampling: decode straight into one buffer.
         direct = resampler is None and 0 < f.frames < 2**36
         out = np.empty(f.frames if direct else 0, np.float32)
@@ -122,6 +134,8 @@ def _decode_soundfile(path: Path, rate: int):
             for block in f.blocks(blocksize=BLOCK_FRAMES, dtype="float32", always_2d=True):
                 mono = block.mean(axis=1, dtype=np.float32) if channels > 1 else block[:, 0]
                 if resampler is not None:
+                    mono, b, pk = _clean_block(mono)
+                    bad, peak = bad + b, max(peak, pk)
                     mono = resampler.resample_chunk(mono, last=False)
                 if direct and not parts and n + len(mono) <= len(out):
                     out[n:n + len(mono)] = mono
@@ -135,10 +149,11 @@ def _decode_soundfile(path: Path, rate: int):
             # a truncated file: keep what decoded
         if resampler is not None:
             parts.append(resampler.resample_chunk(np.zeros(0, np.float32), last=True).astype(np.float32))
+    notes = _clean_notes(bad, peak)
     if direct and not parts:
-        return out[:filled], native, channels
+        return out[:filled], native, channels, notes
     head = [out[:filled]] if direct else []
-    return (np.concatenate(head + parts) if head or parts else out), native, channels
+    return (np.concatenate(head + parts) if head or parts else out), native, channels, notes
 
 
 def _decode_fallback(path: Path, rate: int, first: Exception):
@@ -151,18 +166,80 @@ def _decode_fallback(path: Path, rate: int, first: Exception):
             warnings.simplefilter("ignore")
             y, native = librosa.load(str(path), sr=None, mono=False, dtype=np.float32)
     except Exception as exc:
+        if _looks_like_text(path):
+            raise AudioReadError(path, "not a readable audio file (it is a text file)") from exc
         raise AudioReadError(path, f"not a readable audio file ({_short(first)})") from exc
     y = np.atleast_2d(y)
     channels = y.shape[0]
     mono = y.mean(axis=0, dtype=np.float32) if channels > 1 else y[0]
+    notes = ()
     if native != rate:
+        mono, bad, peak = _clean_block(mono)
+        notes = _clean_notes(bad, peak)
         mono = _resample(mono, native, rate)
-    return mono.astype(np.float32, copy=False), int(native), channels
+    return mono.astype(np.float32, copy=False), int(native), channels, notes
+
+
+def _clean_block(x: np.ndarray) -> tuple[np.ndarray, int, float]:
+    """Non-finite samples → 0 and peaks clipped to ±64; returns ``(x, n_bad, peak)``."""
+    bad = 0
+    if x.size and not np.isfinite(x).all():
+        finite = np.isfinite(x)
+        bad = int(x.size - np.count_nonzero(finite))
+        x = np.where(finite, x, np.float32(0.0)).astype(np.float32)
+    peak = float(np.abs(x).max()) if x.size else 0.0
+    if peak > 64.0:
+        x = np.clip(x, -64.0, 64.0).astype(np.float32)
+    return x, bad, peak
+
+
+def _clean_notes(bad: int, peak: float) -> tuple[str, ...]:
+    notes = (f"{bad} non-finite samples (NaN/Inf) were replaced by silence",) if bad else ()
+    return notes + ((f"samples up to {peak:.3g} were clipped to ±64",) if peak > 64.0 else ())
+
+
+def _riff_data_sizes(path: Path) -> tuple[int, int] | None:
+    """``(declared, present)`` bytes of a RIFF/WAVE file's data chunk; ``None`` if not a WAV."""
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as f:
+            if f.read(12)[8:12] != b"WAVE":
+                return None
+            f.seek(0)
+            if f.read(4) != b"RIFF":
+                return None
+            pos = 12
+            for _ in range(64):  # a WAV has a handful of chunks; stop on nonsense
+                f.seek(pos)
+                head = f.read(8)
+                if len(head) < 8:
+                    return None
+                cid, n = head[:4], struct.unpack("<I", head[4:])[0]
+                if cid == b"data":
+                    return n, size - pos - 8
+                pos += 8 + n + (n & 1)
+                if pos >= size:
+                    return None
+    except OSError:
+        return None
+    return None
+
+
+def _looks_like_text(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            head = f.read(2048)
+        text = head.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    printable = sum(c.isprintable() or c in "\r\n\t" for c in text)
+    return bool(text) and "\x00" not in text and printable >= 0.95 * len(text)
 
 
 def _short(exc: Exception) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:160]
+    text = re.sub(r"^Error opening '.*': ", "", text).rstrip(".")  # the caller names the file
+    return (text[:1].lower() + text[1:])[:160]
 
 
 def _stream_resampler(native: int, rate: int):

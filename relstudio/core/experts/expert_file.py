@@ -117,6 +117,29 @@ def check_frontend(info: ExpertInfo, frontend: FrontendConfig | None) -> None:
         raise IncompatibleExpertError(info.path, f"front end differs from the analysis ({diffs})")
 
 
+def _verified_weights(info: ExpertInfo, module=None) -> dict:
+    """The file's arrays after checking names, shapes, checksum and fingerprint against ``info``."""
+    import torch
+
+    from relstudio.core.nets.expert_cnn import ExpertCNN
+
+    if module is None:
+        with torch.device("meta"):  # shapes only, nothing allocated
+            module = ExpertCNN(info.frontend, info.net)
+    expected = {k: tuple(v.shape) for k, v in module.state_dict().items()}
+    meta, arrays = load_tensors(info.path, expected)
+    if expert_fingerprint(meta["weights_sha256"], info.frontend, meta["net"]) != info.fingerprint:
+        raise ExpertFileError(info.path, "fingerprint does not match the weights (file was modified)")
+    return arrays
+
+
+def verify_expert(path_or_info) -> ExpertInfo:
+    """Check a whole expert file (header, tensor shapes, checksum, fingerprint) without keeping it."""
+    info = path_or_info if isinstance(path_or_info, ExpertInfo) else read_expert_info(path_or_info)
+    _verified_weights(info)
+    return info
+
+
 def load_expert(path, *, frontend: FrontendConfig | None = None, device=None) -> Expert:
     """Load and verify an expert; refuse it when its front end differs from ``frontend``."""
     from relstudio.core.nets.expert_cnn import ExpertCNN
@@ -125,10 +148,7 @@ def load_expert(path, *, frontend: FrontendConfig | None = None, device=None) ->
     info = read_expert_info(path)
     check_frontend(info, frontend)
     module = ExpertCNN(info.frontend, info.net)
-    expected = {k: tuple(v.shape) for k, v in module.state_dict().items()}
-    meta, arrays = load_tensors(info.path, expected)
-    if expert_fingerprint(meta["weights_sha256"], info.frontend, meta["net"]) != info.fingerprint:
-        raise ExpertFileError(info.path, "fingerprint does not match the weights (file was modified)")
+    arrays = _verified_weights(info, module)
     module.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in arrays.items()})
     module.eval()
     if device is not None:

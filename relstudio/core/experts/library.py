@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from relstudio.core.errors import ExpertFileError, ParameterError, RelstudioError
-from relstudio.core.experts.expert_file import EXPERT_SUFFIX, ExpertInfo, load_expert, read_expert_info
+from relstudio.core.experts.expert_file import (EXPERT_SUFFIX, ExpertInfo, load_expert, read_expert_info,
+                                                verify_expert)
 from relstudio.core.frontend import FrontendConfig
 from relstudio.core.paths import shipped_experts_dir, user_experts_dir
 
@@ -54,8 +55,8 @@ class ExpertLibrary:
 
     @staticmethod
     def _read(path: Path) -> ExpertInfo | str:
-        try:
-            return read_expert_info(path)
+        try:  # expert files are small: shapes and checksum are checked now, so a broken one is listed greyed
+            return verify_expert(read_expert_info(path))
         except RelstudioError as exc:
             return getattr(exc, "problem", str(exc))
 

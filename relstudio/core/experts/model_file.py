@@ -21,6 +21,8 @@ import numpy as np
 from relstudio.core.errors import ExpertFileError
 
 MAX_HEADER_BYTES = 16 * 1024 * 1024
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 META_KEY = "relstudio"
 _DTYPES = {"F32": np.float32}
 
@@ -36,21 +38,32 @@ def weights_digest(tensors: dict[str, np.ndarray]) -> str:
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temp file + rename (never half-written)."""
+    """Write ``data`` to ``path`` through a temp file + rename (never half-written).
+
+    The file gets the usual permissions (an existing file's, else 0666 less the
+    umask). An ``OSError`` (read-only folder, full disk) is re-raised with
+    ``filename`` set to ``path`` rather than the temporary name.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_UMASK
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+            os.fchmod(f.fileno(), mode)
         os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+    except BaseException as exc:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        if isinstance(exc, OSError) and exc.errno is not None:
+            raise type(exc)(exc.errno, exc.strerror or str(exc), str(path)) from exc
         raise
 
 
@@ -74,6 +87,12 @@ def read_header(path) -> tuple[dict, dict]:
             head = f.read(8)
             if len(head) < 8:
                 raise ExpertFileError(path, "file is too short to be a safetensors file")
+            if head[:1] == b"\x80" and 2 <= head[1] <= 5:
+                raise ExpertFileError(path, "is a Python pickle, not a safetensors file; refused unopened "
+                                            "(unpickling can run arbitrary code)")
+            if head[:4] == b"PK\x03\x04":
+                raise ExpertFileError(path, "is a zip archive (a PyTorch .pt checkpoint?), not a safetensors "
+                                            "file; refused unopened (its pickle could run arbitrary code)")
             (n,) = struct.unpack("<Q", head)
             if n > MAX_HEADER_BYTES or 8 + n > size:
                 raise ExpertFileError(path, f"header claims {n} bytes (file has {size}); not a valid model file")

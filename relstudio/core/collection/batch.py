@@ -1,0 +1,218 @@
+"""Analyse a whole folder: a generator task that fills the collection table.
+
+Every readable track (found recursively) is analysed by the experts and
+summarised into one row (:mod:`relstudio.core.collection.excerpts`). Finished
+rows are cached by audio content, experts and settings, so a rerun — or a run
+resumed after Ctrl-C — only analyses what is new; unreadable files are listed
+with the reason. The tables are rewritten atomically every few seconds while
+the run goes on, and once more, marked complete, at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from relstudio.core.collection.results import CollectionResults, write_results
+from relstudio.core.collection.rowcache import RowCache, row_key
+from relstudio.core.collection.worker import JobSpec
+from relstudio.core.errors import ParameterError
+from relstudio.core.progress import Progress, Task
+
+SPAWN_WORTH = 16  # with the default worker count, fewer tracks than this run in this process
+AUDIO_EXTENSIONS = frozenset({".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aif", ".aiff", ".aifc", ".au",
+                              ".snd", ".w64", ".rf64", ".caf", ".m4a", ".mp4", ".wma", ".webm"})
+
+
+def find_tracks(folder, *, extensions=AUDIO_EXTENSIONS, exclude=()) -> list[Path]:
+    """Audio files under ``folder`` (recursively, by extension, sorted; hidden files and ``exclude`` folders skipped)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ParameterError(f"{folder} is not a folder")
+    skip = [Path(e).resolve() for e in exclude]
+    found = []
+    for path in folder.rglob("*"):
+        rel = path.relative_to(folder).parts
+        if any(part.startswith(".") for part in rel) or path.suffix.lower() not in extensions:
+            continue
+        if skip and any(path.resolve().is_relative_to(s) for s in skip):
+            continue
+        if path.is_file():
+            found.append(path)
+    return sorted(found)
+
+
+def expert_path(expert) -> str:
+    """The file of an expert given as a path, ``Expert``, ``ExpertInfo`` or library entry."""
+    for obj in (expert, getattr(expert, "info", None)):
+        if isinstance(obj, (str, Path)):
+            return str(Path(obj).resolve())
+        if obj is not None and isinstance(getattr(obj, "path", None), Path):
+            return str(obj.path.resolve())
+    raise ParameterError(f"cannot tell which expert file {expert!r} is")
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def analyze_collection(folder, experts, *, output=None, cache=None, viewpoint: str | None = None,
+                       relnet="auto", workers: int | None = None, device: str = "cpu", scheduler: str | None = None,
+                       top_k: int = 3, excerpt_seconds: float = 2.0, write_every: float = 5.0,
+                       runner=None) -> Task[CollectionResults]:
+    """Analyse every track under ``folder``; yields :class:`Progress`, returns :class:`CollectionResults`.
+
+    Parameters
+    ----------
+    experts : expert files (paths, ``Expert``s or library entries) sharing one front end
+    output : folder for ``collection.csv``/``collection.json`` (None: write nothing)
+    cache : :class:`~relstudio.core.cache.ProbabilityCache`; finished rows are cached beside it
+    relnet : RELNET (or other classifier) file classifying tracks; ``"auto"`` finds one trained on
+        exactly these experts in the library folders; None or none found: SUM fusion of the experts
+    workers : CPU worker processes (default: one per core; ≤ 1 runs in this process)
+    device : "cpu", "cuda" or "auto"; on a GPU one process batches clips through the experts
+    scheduler : ``tcp://HOST:PORT`` of a Dask scheduler (or a ``distributed.Client``)
+    runner : a runner generator function (for tests); overrides workers/device/scheduler
+
+    Each yielded ``Progress.metrics`` carries ``done``/``total`` counts and, when a
+    track finished, its table ``row`` (or a ``failure``) for views filling progressively.
+    """
+    from relstudio.core.audio import _file_hash
+    from relstudio.core.device import choose_device
+    from relstudio.core.experts.expert_file import read_expert_info
+
+    if top_k < 1 or not excerpt_seconds > 0:
+        raise ParameterError(f"top_k must be ≥ 1 and excerpt_seconds > 0, got {top_k}, {excerpt_seconds}")
+    paths = [expert_path(e) for e in experts]
+    if not paths:
+        raise ParameterError("a batch run needs at least one expert")
+    infos = [read_expert_info(p) for p in paths]
+    frontend = infos[0].frontend
+    for info in infos[1:]:
+        if info.frontend != frontend:
+            raise ParameterError(f"experts {infos[0].label!r} and {info.label!r} use different front ends: "
+                                 + "; ".join(frontend.differences(info.frontend)))
+    folder = Path(folder)
+    tracks = find_tracks(folder, exclude=[output] if output else ())
+    dev = choose_device(device) if scheduler is None else None
+    if relnet == "auto":
+        from relstudio.core.collection.classify import find_relnet
+
+        relnet = find_relnet([i.fingerprint for i in infos])
+    relnet_path = str(Path(relnet).resolve()) if relnet else None
+    method = "SUM"
+    if relnet_path:
+        from relstudio.core.collection.classify import check_classifier
+
+        method = check_classifier(relnet_path, infos)
+    classifier_id = f"{method}:{_file_hash(Path(relnet_path))}" if relnet_path else method
+    spec = JobSpec(tuple(paths), str(cache.folder) if cache is not None and cache.folder and scheduler is None else None,
+                   relnet_path, top_k, excerpt_seconds, dev.type if dev is not None else "cpu")
+    rows = RowCache.beside(cache) if cache is not None else RowCache(None)
+    fe_fp, fps = frontend.fingerprint(), [i.fingerprint for i in infos]
+    results = CollectionResults(str(folder.resolve()), [{"label": i.label, "fingerprint": i.fingerprint} for i in infos],
+                                viewpoint, fe_fp, method, spec.settings)
+    total = len(tracks)
+    counts = {"analysed": 0, "reused": 0, "failed": 0}
+    t_start = time.perf_counter()
+
+    def add(path, row, how):
+        row = dict(row, track=Path(path).relative_to(folder).as_posix(), path=str(Path(path).absolute()))
+        results.rows.append(row)
+        counts[how] += 1
+        return row
+
+    def fail(path, reason):
+        failure = {"path": str(path), "reason": reason}
+        results.failures.append(failure)
+        counts["failed"] += 1
+        return failure
+
+    def progress(message, **metrics):
+        done = sum(counts.values())
+        return Progress(done / total if total else 1.0, message, dict(metrics, done=done, total=total, **counts))
+
+    keys, todo = {}, []
+    for path in tracks:
+        try:
+            key = row_key(_file_hash(path), fe_fp, fps, classifier_id, spec.settings)
+        except OSError as exc:
+            yield progress(f"cannot read {path.name}", failure=fail(path, f"cannot read ({exc.strerror or exc})"))
+            continue
+        row = rows.get(key)
+        if row is not None:
+            yield progress(f"already analysed: {path.name}", row=add(path, row, "reused"))
+        else:
+            keys[str(path)] = key
+            todo.append(str(path))
+    yield progress(f"{len(todo)} of {total} tracks to analyse")
+    if runner is None:
+        runner = _choose_runner(todo, spec, workers, scheduler)
+    job = runner(todo, spec) if todo else iter(())
+    t_run, audio_seconds, last_write = time.perf_counter(), 0.0, time.perf_counter()
+    try:
+        for out in job:
+            if out is None:
+                yield progress("analysing…")
+                continue
+            path = out["path"]
+            if not out["ok"]:
+                yield progress(f"unreadable: {Path(path).name}", failure=fail(path, out["reason"]))
+                continue
+            if "probs" in out and cache is not None:
+                _store_probs(cache, out)
+            rows.put(keys[path], out["row"])
+            audio_seconds += out["row"]["duration"]
+            row = add(path, out["row"], "analysed")
+            if output is not None and time.perf_counter() - last_write > write_every:
+                results.stats = _stats(counts, audio_seconds, t_run, t_start)
+                write_results(output, results)
+                last_write = time.perf_counter()
+            yield progress(f"analysed {Path(path).name}", row=row)
+    finally:
+        if hasattr(job, "close"):
+            job.close()
+    results.stats = _stats(counts, audio_seconds, t_run, t_start)
+    results.complete = True
+    if output is not None:
+        write_results(output, results)
+    return results
+
+
+def _stats(counts, audio_seconds, t_run, t_start) -> dict:
+    now = time.perf_counter()
+    run = now - t_run
+    return dict(counts, audio_seconds=round(audio_seconds, 3), run_seconds=round(run, 3),
+                total_seconds=round(now - t_start, 3),
+                realtime_factor=round(audio_seconds / run, 2) if run > 0 and audio_seconds else None)
+
+
+def _store_probs(cache, out) -> None:
+    from relstudio.core.cache import cache_key
+
+    for fp, p in zip(out["fingerprints"], out["probs"]):
+        cache.put(cache_key(out["row"]["content_hash"], out["frontend"], fp), p)
+
+
+def _choose_runner(todo, spec: JobSpec, workers, scheduler):
+    from functools import partial
+
+    from relstudio.core.collection import runners
+
+    if scheduler is not None:
+        from relstudio.core.collection.dask import dask_runner
+
+        return partial(dask_runner, scheduler=scheduler)
+    if spec.device != "cpu":
+        return runners.inline_runner
+    asked = workers
+    workers = min(default_workers() if asked is None else int(asked), max(1, len(todo)))
+    if workers <= 1 or (asked is None and len(todo) < SPAWN_WORTH):  # starting processes costs seconds
+        return runners.inline_runner
+    threads = max(1, default_workers() // workers)
+    return lambda paths, s: runners.process_runner(paths, replace(s, threads=threads), workers=workers)

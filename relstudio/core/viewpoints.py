@@ -1,0 +1,115 @@
+"""Viewpoints: named sets of experts, stored as small JSON files.
+
+A viewpoint is what the paper calls the classes "regarded in a classification
+problem": the same track scored by {rock, classical} and by {rock, classical,
+metal} has different relevance. A viewpoint names its experts by label or by
+fingerprint (a fingerprint pins one exact expert file; a label follows the
+library). Files live in ``user_data_dir()/viewpoints/NAME.json``::
+
+    {"format": "relstudio-viewpoint", "name": "genre", "experts": ["metal", "orchestral"],
+     "description": "…"}
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from relstudio.core.errors import ParameterError
+
+FORMAT = "relstudio-viewpoint"
+_NAME = re.compile(r"^[\w][\w .+-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class Viewpoint:
+    """A named, ordered set of experts (labels or fingerprints)."""
+
+    name: str
+    experts: tuple[str, ...]
+    description: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "experts", tuple(str(e) for e in self.experts))
+        check_name(self.name)
+        if not self.experts or any(not e for e in self.experts):
+            raise ParameterError(f"viewpoint {self.name!r} needs at least one expert label or fingerprint")
+        if len(set(self.experts)) != len(self.experts):
+            raise ParameterError(f"viewpoint {self.name!r} names an expert twice: {list(self.experts)}")
+
+    def to_dict(self) -> dict:
+        return {"format": FORMAT, "name": self.name, "experts": list(self.experts), "description": self.description}
+
+    @classmethod
+    def from_dict(cls, d: dict, *, source: str = "") -> "Viewpoint":
+        where = f" in {source}" if source else ""
+        if not isinstance(d, dict) or d.get("format") != FORMAT:
+            raise ParameterError(f"not a relstudio viewpoint{where}")
+        experts = d.get("experts")
+        if not isinstance(experts, list):
+            raise ParameterError(f"viewpoint 'experts' must be a list{where}")
+        return cls(str(d.get("name", "")), tuple(experts), str(d.get("description", "")))
+
+    def resolve(self, library) -> list:
+        """The :class:`~relstudio.core.experts.library.LibraryEntry` of each expert, in order."""
+        return [library.find(key) for key in self.experts]
+
+
+def check_name(name: str) -> str:
+    if not isinstance(name, str) or not _NAME.match(name) or name.strip() != name:
+        raise ParameterError(f"viewpoint name {name!r} must be 1–64 letters, digits, spaces or _ . + -")
+    return name
+
+
+def viewpoints_dir() -> Path:
+    from relstudio.core.paths import user_data_dir
+
+    return user_data_dir() / "viewpoints"
+
+
+def _path(name: str, folder: Path | None) -> Path:
+    return (Path(folder) if folder is not None else viewpoints_dir()) / f"{check_name(name)}.json"
+
+
+def save_viewpoint(viewpoint: Viewpoint, *, folder: Path | None = None) -> Path:
+    """Write (or replace) ``viewpoint`` atomically; returns the file."""
+    from relstudio.core.experts.model_file import atomic_write_bytes
+
+    path = _path(viewpoint.name, folder)
+    atomic_write_bytes(path, (json.dumps(viewpoint.to_dict(), indent=1) + "\n").encode("utf-8"))
+    return path
+
+
+def load_viewpoint(name_or_path, *, folder: Path | None = None) -> Viewpoint:
+    """A viewpoint by name (in the viewpoints folder) or by the path of its JSON file."""
+    text = str(name_or_path)
+    path = Path(text) if text.endswith(".json") else _path(text, folder)
+    if not path.exists():
+        known = ", ".join(v.name for v in list_viewpoints(folder=folder)) or "none"
+        raise ParameterError(f"no viewpoint {text!r} (known: {known})")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ParameterError(f"{path}: unreadable viewpoint ({exc})") from exc
+    return Viewpoint.from_dict(data, source=str(path))
+
+
+def list_viewpoints(*, folder: Path | None = None) -> list[Viewpoint]:
+    """Every readable viewpoint, sorted by name (unreadable files are skipped)."""
+    folder = Path(folder) if folder is not None else viewpoints_dir()
+    found = []
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            found.append(Viewpoint.from_dict(json.loads(path.read_text(encoding="utf-8")), source=str(path)))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def delete_viewpoint(name: str, *, folder: Path | None = None) -> None:
+    path = _path(name, folder)
+    if not path.exists():
+        raise ParameterError(f"no viewpoint {name!r} to delete")
+    path.unlink()

@@ -1,0 +1,190 @@
+"""Menus, toolbar and keyboard shortcuts of the main window (shortcuts are shown in the menus)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDoubleSpinBox, QLabel, QToolBar, QWidget
+
+from relstudio.gui import icons
+from relstudio.gui.exports import SEGMENT_FORMATS
+
+
+def _action(window, text, slot, shortcut=None, *, checkable=False, checked=False, tip="", icon=None):
+    act = QAction(text, window)
+    if shortcut:
+        seqs = shortcut if isinstance(shortcut, (list, tuple)) else [shortcut]
+        act.setShortcuts([QKeySequence(s) for s in seqs])
+    if checkable:
+        act.setCheckable(True)
+        act.setChecked(checked)
+        act.toggled.connect(slot)
+    else:
+        act.triggered.connect(lambda _checked=False: slot())
+    keys = act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    tip = tip or act.text().replace("&", "").rstrip("…")
+    act.setToolTip(f"{tip} ({keys})" if keys else tip)
+    act.setStatusTip(tip)
+    if icon is not None:
+        act.setIcon(icons.icon(icon))
+    window.addAction(act)  # shortcuts work whichever panel has the focus
+    return act
+
+
+def build(w) -> SimpleNamespace:
+    a = SimpleNamespace()
+    doc, tl = w.doc, w.timeline
+    # File
+    a.open = _action(w, "&Open audio…", w.open_dialog, QKeySequence.StandardKey.Open, icon="open",
+                     tip="Open an audio file (or drop one on the window)")
+    a.open_session = _action(w, "Open &session…", w.open_session_dialog, "Ctrl+Shift+O")
+    a.save_session = _action(w, "&Save session", lambda: w.save_session(), QKeySequence.StandardKey.Save)
+    a.save_session_as = _action(w, "Save session &as…", lambda: w.save_session(ask=True), "Ctrl+Shift+S")
+    a.exports = {fmt: _action(w, text, lambda f=fmt: w.export_segments(f), "Ctrl+E" if fmt == "csv" else None)
+                 for fmt, (text, _s, _f) in SEGMENT_FORMATS.items()}
+    a.export_png = _action(w, "View as &PNG…", lambda: w.export_view("png"), "Ctrl+Shift+E")
+    a.export_svg = _action(w, "Relevance plot as &SVG…", lambda: w.export_view("svg"), "Ctrl+Alt+E")
+    a.quit = _action(w, "&Quit", w.close, QKeySequence.StandardKey.Quit)
+    # Experts
+    a.import_expert = _action(w, "&Import expert…", w.import_expert_dialog, "Ctrl+I")
+    a.model_card = _action(w, "Show &model card", lambda: w.show_model_card(), "Ctrl+M")
+    a.rescan = _action(w, "&Rescan library", doc.rescan_library, "F5")
+    a.keep_viewpoint = _action(w, "&Keep current experts as viewpoint…", w.keep_viewpoint, "Ctrl+K")
+    a.clear_compare = _action(w, "&Hide compared viewpoint", lambda: doc.set_compare(None), "Ctrl+Shift+K")
+    a.analyse = _action(w, "&Analyse again", doc.analyse, "Ctrl+R",
+                        tip="Run what is missing (after a cancel): the spectrogram or experts not yet run")
+    a.cancel = _action(w, "&Cancel analysis", doc.cancel, "Ctrl+.")
+    # Playback
+    a.play = _action(w, "&Play / pause", w.player.toggle, "Space", icon="play")
+    a.stop = _action(w, "&Stop", w.player.stop, "Escape", icon="stop")
+    a.rewind = _action(w, "Go to &start", lambda: w.seek(0.0), "Home", icon="start")
+    a.play_selected = _action(w, "Play selected &segment", w.play_selected, ["Return", "Enter"])
+    a.play_highlighted = _action(w, "Play &highlighted", w.play_highlighted, "H", icon="highlighted",
+                                 tip="Play only the segments above the threshold (or the top 5), one after another")
+    a.next_highlighted = _action(w, "&Next highlighted", lambda: w.jump_highlighted(+1), "N")
+    a.prev_highlighted = _action(w, "P&revious highlighted", lambda: w.jump_highlighted(-1), "Shift+N")
+    # View
+    a.zoom_in = _action(w, "Zoom &in", tl.zoom_in, ["Ctrl+=", "Ctrl++", "+", "="], icon="zoom_in")
+    a.zoom_out = _action(w, "Zoom &out", tl.zoom_out, ["Ctrl+-", "-"], icon="zoom_out")
+    a.fit = _action(w, "&Fit track", tl.fit, ["Ctrl+0", "F"], icon="fit")
+    a.scroll_left = _action(w, "Scroll &left", lambda: tl.scroll(-0.25), "Left")
+    a.scroll_right = _action(w, "Scroll &right", lambda: tl.scroll(0.25), "Right")
+    a.follow = _action(w, "F&ollow playback", tl.set_follow, "L", checkable=True, icon="follow",
+                       checked=str(w.settings.value("playback/follow", True)).lower() != "false")
+    a.raise_threshold = _action(w, "Raise threshold", lambda: doc.set_threshold(doc.threshold + 0.02), "Ctrl+Up")
+    a.lower_threshold = _action(w, "Lower threshold", lambda: doc.set_threshold(doc.threshold - 0.02), "Ctrl+Down")
+    a.auto_threshold = _action(w, "&Automatic threshold (top 10 %)", lambda: doc.set_threshold(None), "Ctrl+T")
+    a.show_wave = _action(w, "Show &waveform", tl.waveform.setVisible, "Ctrl+1", checkable=True, checked=True)
+    a.show_spec = _action(w, "Show s&pectrogram", tl.spectrogram.setVisible, "Ctrl+2", checkable=True, checked=True)
+    a.shortcuts = _action(w, "&Keyboard shortcuts", lambda: show_shortcuts(w), "F1")
+    a.docks = []
+    for dock, keys in ((w.dock, "Ctrl+3"), (getattr(w, "collection_dock", None), "Ctrl+4")):
+        if dock is not None:
+            toggle = dock.toggleViewAction()
+            toggle.setText(f"Show {dock.windowTitle().lower()} panel")
+            toggle.setShortcut(QKeySequence(keys))
+            w.addAction(toggle)
+            a.docks.append(toggle)
+    _menus(w, a)
+    _toolbar(w, a)
+    return a
+
+
+def _menus(w, a) -> None:
+    bar = w.menuBar()
+    m = bar.addMenu("&File")
+    m.addAction(a.open)
+    a.recent_menu = m.addMenu("Open &recent")
+    a.recent_menu.aboutToShow.connect(lambda: _fill_recent(w, a.recent_menu))
+    m.addSeparator()
+    for act in (a.open_session, a.save_session, a.save_session_as):
+        m.addAction(act)
+    m.addSeparator()
+    ex = m.addMenu("&Export segments")
+    for act in a.exports.values():
+        ex.addAction(act)
+    m.addAction(a.export_png)
+    m.addAction(a.export_svg)
+    m.addSeparator()
+    m.addAction(a.quit)
+    m = bar.addMenu("&Experts")
+    for act in (a.import_expert, a.model_card, a.rescan, None, a.keep_viewpoint, a.clear_compare, None, a.analyse,
+                a.cancel):
+        m.addSeparator() if act is None else m.addAction(act)
+    m = bar.addMenu("&Playback")
+    for act in (a.play, a.stop, a.rewind, None, a.play_selected, a.play_highlighted, a.next_highlighted,
+                a.prev_highlighted):
+        m.addSeparator() if act is None else m.addAction(act)
+    m = bar.addMenu("&View")
+    for act in (a.zoom_in, a.zoom_out, a.fit, a.scroll_left, a.scroll_right, None, a.follow, None,
+                a.raise_threshold, a.lower_threshold, a.auto_threshold, None, a.show_wave, a.show_spec, *a.docks):
+        m.addSeparator() if act is None else m.addAction(act)
+    m = bar.addMenu("&Help")
+    m.addAction(a.shortcuts)
+
+
+def _fill_recent(w, menu) -> None:
+    menu.clear()
+    for path in w.recent_files():
+        menu.addAction(path, lambda p=path: w.open_path(p))
+    if menu.isEmpty():
+        menu.addAction("(none yet)").setEnabled(False)
+
+
+def _toolbar(w, a) -> None:
+    tb = QToolBar("Main")
+    tb.setObjectName("main-toolbar")
+    tb.setMovable(False)
+    tb.setIconSize(QSize(22, 22))
+    w.addToolBar(tb)
+    tb.addAction(a.open)
+    tb.addSeparator()
+    for act in (a.play, a.stop, a.rewind, a.play_highlighted):
+        tb.addAction(act)
+    tb.addSeparator()
+    for act in (a.zoom_in, a.zoom_out, a.fit, a.follow):
+        tb.addAction(act)
+    tb.addSeparator()
+    tb.addWidget(QLabel(" margin "))
+    a.margin_spin = QDoubleSpinBox()
+    a.margin_spin.setRange(0.0, 5.0)
+    a.margin_spin.setSingleStep(0.05)
+    a.margin_spin.setDecimals(2)
+    a.margin_spin.setSuffix(" s")
+    a.margin_spin.setValue(w.margin)
+    a.margin_spin.setToolTip("Audio added before and after a segment when it is played")
+    a.margin_spin.valueChanged.connect(w.set_margin)
+    tb.addWidget(a.margin_spin)
+    spacer = QWidget()
+    spacer.setFixedWidth(12)
+    tb.addWidget(spacer)
+    a.play_label = QLabel()
+    tb.addWidget(a.play_label)
+
+
+def update_playback(w) -> None:
+    """Enable the playback actions only with an output device and a track; play ↔ pause icon."""
+    a, p = w.act if hasattr(w, "act") else None, w.player
+    if a is None:
+        return
+    ok = p.available and w.doc.track is not None
+    for act in (a.play, a.stop, a.rewind, a.play_selected, a.play_highlighted, a.next_highlighted, a.prev_highlighted):
+        act.setEnabled(ok)
+    reason = p.unavailable_reason
+    a.play_label.setText(f"  ⚠ playback off: {reason.split(' (')[0]}" if reason else "")
+    a.play_label.setToolTip(reason)
+    a.play_label.setStyleSheet("color: #ff9f43" if reason else "")
+    a.play.setIcon(icons.icon("pause" if p.state == "playing" else "play"))
+    a.play.setToolTip(("Pause" if p.state == "playing" else "Play") + " (Space)" if not reason else reason)
+
+
+def show_shortcuts(w) -> None:
+    rows = []
+    for act in w.actions():
+        keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in act.shortcuts())
+        if keys:
+            name = act.text().replace("&", "")
+            rows.append(f"<tr><td style='padding-right:18px'><b>{keys}</b></td><td>{name}</td></tr>")
+    w.dialogs.info("Keyboard shortcuts", "<table>" + "".join(rows) + "</table>")

@@ -1,0 +1,72 @@
+"""The document's background jobs as plain core generators (no Qt; testable without a window).
+
+``load_track`` decodes a file and builds the waveform pyramid; ``run_experts``
+runs the experts an :class:`~relstudio.core.analysis.Analysis` still lacks and
+merges their probabilities into it, so toggling experts later costs no
+inference. Both yield :class:`Progress` and return their result.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from relstudio.core.analysis import Analysis, analyze
+from relstudio.core.audio import AudioClip, load_audio
+from relstudio.core.progress import Progress, Task, scaled
+from relstudio.core.waveform_lod import MinMaxPyramid
+
+
+@dataclass(frozen=True, eq=False)
+class LoadedTrack:
+    clip: AudioClip
+    pyramid: MinMaxPyramid
+
+
+def load_track(path, *, rate: int) -> Task[LoadedTrack]:
+    """Decode ``path`` at ``rate`` Hz mono and precompute its min/max pyramid."""
+    yield Progress(0.0, f"reading {path}")
+    clip = load_audio(path, rate=rate)
+    yield Progress(0.7, "preparing the waveform")
+    return LoadedTrack(clip, MinMaxPyramid(clip.samples, rate=clip.rate))
+
+
+def merge(base: Analysis | None, extra: Analysis) -> Analysis:
+    """``base`` with ``extra``'s experts appended (``extra``'s spectrogram is used when ``base`` has none)."""
+    if base is None:
+        return extra
+    known = {e.fingerprint for e in base.experts}
+    keep = [i for i, e in enumerate(extra.experts) if e.fingerprint not in known]
+    if not keep:
+        return base
+    probs = np.concatenate([base.probs, extra.probs[keep]], axis=0)
+    experts = base.experts + tuple(extra.experts[i] for i in keep)
+    mel = base.mel_db if base.mel_db is not None else extra.mel_db
+    return dataclasses.replace(base, experts=experts, probs=probs, mel_db=mel, seconds=base.seconds + extra.seconds)
+
+
+def run_experts(clip: AudioClip, library, entries, *, base: Analysis | None, loaded: dict, cache=None,
+                device=None) -> Task[Analysis]:
+    """Run the library ``entries`` missing from ``base`` on ``clip`` and merge them in.
+
+    ``loaded`` maps fingerprint → loaded Expert and is filled as experts load
+    (weights are read once per session). With no ``base``, the spectrogram is
+    computed too, even when there is no expert to run.
+    """
+    have = {e.fingerprint for e in base.experts} if base is not None else set()
+    todo = [e for e in entries if e.info.fingerprint not in have]
+    if base is not None and not todo:
+        return base
+    experts = []
+    for i, entry in enumerate(todo):
+        fp = entry.info.fingerprint
+        if fp not in loaded:
+            yield Progress(0.05 * i / max(1, len(todo)), f"loading expert {entry.label}")
+            loaded[fp] = library.load(entry, device=device)
+        experts.append(loaded[fp])
+    need_mel = base is None or base.mel_db is None
+    result = yield from scaled(analyze(clip, experts, frontend=library.frontend, cache=cache, device=device,
+                                       keep_mel=need_mel), 0.05, 1.0)
+    return merge(base, result)

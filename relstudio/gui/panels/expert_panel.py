@@ -1,0 +1,189 @@
+"""Expert panel: the library with enable boxes, colours, descriptions; import, remove, model card.
+
+Broken or incompatible files are listed greyed with the reason (front-end
+differences named) and cannot be enabled. Ticking a box calls
+``Document.set_expert_enabled`` — relevance is redrawn from cached
+probabilities at once; experts new to the track run in the background.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from relstudio.core.experts.expert_file import EXPERT_SUFFIX
+from relstudio.gui import theme
+from relstudio.gui.panels.delegates import BROKEN_ROLE, DESC_ROLE, TwoLineDelegate
+
+FP_ROLE = Qt.ItemDataRole.UserRole
+PATH_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def swatch(colour: str, size: int = 14) -> QIcon:
+    pix = QPixmap(size, size)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setBrush(QColor(colour))
+    p.setPen(QColor(0, 0, 0, 0))
+    p.drawRoundedRect(1, 1, size - 2, size - 2, 3, 3)
+    p.end()
+    return QIcon(pix)
+
+
+class ExpertPanel(QWidget):
+    importRequested = Signal(list)  # paths dropped or chosen
+    importDialogRequested = Signal()
+    modelCardRequested = Signal(str)  # path of the expert file
+
+    def __init__(self, doc, parent=None):
+        super().__init__(parent)
+        self.doc = doc
+        self.tree = QTreeWidget()
+        self.tree.setHeaderHidden(True)
+        self.tree.setRootIsDecorated(False)
+        self.tree.setIndentation(8)
+        self.tree.setItemDelegate(TwoLineDelegate(self.tree))
+        self.tree.setUniformRowHeights(False)
+        self.tree.setIconSize(QSize(14, 14))
+        self.tree.itemChanged.connect(self._item_changed)
+        self.tree.itemDoubleClicked.connect(lambda item, _c: self._card(item))
+        self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
+        self.import_button = QPushButton("Import…")
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.setToolTip("Remove the selected expert from the analysis (untick it)")
+        self.card_button = QPushButton("Model card")
+        self.import_button.clicked.connect(self.importDialogRequested)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.card_button.clicked.connect(lambda: self._card(self.tree.currentItem()))
+        buttons = QHBoxLayout()
+        for b in (self.import_button, self.remove_button, self.card_button):
+            buttons.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(buttons)
+        self.setAcceptDrops(True)
+        self._filling = False
+        doc.libraryChanged.connect(self.refill)
+        doc.relevanceChanged.connect(self._sync_checks)
+        doc.analysisChanged.connect(self._sync_checks)
+        doc.runner.busyChanged.connect(lambda _b: self._sync_checks())
+        self.refill()
+
+    # -- contents ----------------------------------------------------------------------
+    def refill(self) -> None:
+        self._filling = True
+        self.tree.clear()
+        groups = {"shipped": "Shipped experts", "user": "Your experts", "imported": "Imported"}
+        parents: dict[str, QTreeWidgetItem] = {}
+        for entry in self.doc.library.entries:
+            key = entry.origin if entry.origin in groups else "user"
+            if key not in parents:
+                head = QTreeWidgetItem([groups[key]])
+                head.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                head.setForeground(0, QColor(theme.TEXT_DIM))
+                self.tree.addTopLevelItem(head)
+                head.setExpanded(True)
+                parents[key] = head
+            parents[key].addChild(self._make_item(entry))
+        if not self.doc.library.entries:
+            hint = QTreeWidgetItem(["No experts yet"])
+            hint.setData(0, DESC_ROLE, "Import one (Ctrl+I) or drop a *.expert.safetensors file here")
+            hint.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.tree.addTopLevelItem(hint)
+        self._filling = False
+        self._sync_checks()
+        self._update_buttons()
+
+    def _make_item(self, entry) -> QTreeWidgetItem:
+        item = QTreeWidgetItem()
+        item.setData(0, PATH_ROLE, str(entry.path))
+        if entry.ok:
+            fp = entry.info.fingerprint
+            item.setText(0, self.doc.display_label(fp))
+            item.setData(0, FP_ROLE, fp)
+            item.setData(0, DESC_ROLE, entry.info.description or "(no description)")
+            item.setIcon(0, swatch(self.doc.colour(fp)))
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(0, Qt.CheckState.Unchecked)
+            item.setToolTip(0, f"{entry.info.description}\n{entry.path}\nfingerprint {fp}")
+        else:
+            item.setText(0, entry.label)
+            item.setData(0, DESC_ROLE, f"unusable: {entry.error}")
+            item.setData(0, BROKEN_ROLE, True)
+            item.setIcon(0, swatch("#4a4f59"))
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            item.setToolTip(0, f"{entry.path}\n{entry.error}")
+        return item
+
+    def items(self) -> list[QTreeWidgetItem]:
+        out = []
+        for i in range(self.tree.topLevelItemCount()):
+            head = self.tree.topLevelItem(i)
+            out.extend(head.child(j) for j in range(head.childCount()))
+        return out
+
+    def item_for(self, fingerprint: str) -> QTreeWidgetItem | None:
+        return next((it for it in self.items() if it.data(0, FP_ROLE) == fingerprint), None)
+
+    def _sync_checks(self) -> None:
+        self._filling = True
+        enabled = set(self.doc.enabled)
+        pending = set(self.doc.pending())
+        for it in self.items():
+            fp = it.data(0, FP_ROLE)
+            if fp:
+                it.setCheckState(0, Qt.CheckState.Checked if fp in enabled else Qt.CheckState.Unchecked)
+                label = self.doc.display_label(fp)
+                it.setText(0, f"{label}  (running…)" if fp in pending and self.doc.runner.busy else label)
+        self._filling = False
+
+    # -- actions -----------------------------------------------------------------------
+    def _item_changed(self, item, column) -> None:
+        if self._filling or column != 0:
+            return
+        fp = item.data(0, FP_ROLE)
+        if fp:
+            self.doc.set_expert_enabled(fp, item.checkState(0) == Qt.CheckState.Checked)
+
+    def remove_selected(self) -> None:
+        item = self.tree.currentItem()
+        fp = item.data(0, FP_ROLE) if item is not None else None
+        if fp:
+            self.doc.set_expert_enabled(fp, False)
+
+    def _card(self, item) -> None:
+        path = item.data(0, PATH_ROLE) if item is not None else None
+        if path:
+            self.modelCardRequested.emit(path)
+
+    def _update_buttons(self) -> None:
+        item = self.tree.currentItem()
+        self.card_button.setEnabled(bool(item is not None and item.data(0, PATH_ROLE)))
+        self.remove_button.setEnabled(bool(item is not None and item.data(0, FP_ROLE) in self.doc.enabled))
+
+    # -- drag and drop -------------------------------------------------------------------
+    @staticmethod
+    def expert_paths(mime) -> list[str]:
+        if not mime.hasUrls():
+            return []
+        paths = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
+        return [p for p in paths if Path(p).name.endswith(EXPERT_SUFFIX)]
+
+    def dragEnterEvent(self, event):
+        if self.expert_paths(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event):
+        if self.expert_paths(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event):
+        paths = self.expert_paths(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            self.importRequested.emit(paths)

@@ -1,0 +1,70 @@
+"""The model card of an expert file: its metadata JSON shown as a readable page (and raw)."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QTabWidget, QTextBrowser, QVBoxLayout
+
+from relstudio.core.errors import RelstudioError
+
+
+def _rows(d: dict) -> str:
+    out = []
+    for k, v in d.items():
+        if isinstance(v, dict):
+            v = ", ".join(f"{kk}: {vv}" for kk, vv in v.items()) if v else "—"
+        elif isinstance(v, list):
+            v = ", ".join(str(x) for x in v) if v else "—"
+        out.append(f"<tr><td style='color:#9aa1ad; padding-right:14px'>{html.escape(str(k))}</td>"
+                   f"<td>{html.escape(str(v))}</td></tr>")
+    return "<table cellspacing=2>" + "".join(out) + "</table>"
+
+
+def card_html(meta: dict, *, path: str = "", error: str = "") -> str:
+    """An HTML page of an expert's metadata: identity first, then card, training, data, front end."""
+    colour = meta.get("colour") or "#888"
+    parts = [f"<h2><span style='color:{html.escape(colour)}'>■</span> {html.escape(str(meta.get('label', '?')))}</h2>"]
+    if meta.get("description"):
+        parts.append(f"<p>{html.escape(str(meta['description']))}</p>")
+    if error:
+        parts.append(f"<p style='color:#ff8a70'><b>Unusable:</b> {html.escape(error)}</p>")
+    ident = {"file": path, "fingerprint": meta.get("fingerprint", "—"), "architecture": meta.get("architecture", "—"),
+             "family": meta.get("family", "—"), "licence": meta.get("licence") or "—",
+             "app version": meta.get("app_version", "—")}
+    parts.append(_rows(ident))
+    for key, title in (("model_card", "Model card"), ("training", "Training"), ("data", "Data"),
+                       ("net", "Network"), ("frontend", "Front end")):
+        value = meta.get(key)
+        if isinstance(value, dict) and value:
+            parts.append(f"<h3>{title}</h3>" + _rows(value))
+    return "<div style='font-size:10pt'>" + "".join(parts) + "</div>"
+
+
+class ModelCardDialog(QDialog):
+    def __init__(self, path, *, error: str = "", parent=None):
+        super().__init__(parent)
+        from relstudio.core.experts.model_file import read_header
+
+        path = Path(path)
+        self.setWindowTitle(f"Model card — {path.name}")
+        self.resize(620, 640)
+        try:
+            meta, _ = read_header(path)
+        except RelstudioError as exc:
+            meta, error = {"label": path.name}, error or str(exc)
+        self.meta = meta
+        tabs = QTabWidget()
+        page = QTextBrowser()
+        page.setHtml(card_html(meta, path=str(path), error=error))
+        raw = QPlainTextEdit(json.dumps(meta, indent=2, sort_keys=True, default=str))
+        raw.setReadOnly(True)
+        tabs.addTab(page, "Card")
+        tabs.addTab(raw, "Metadata (JSON)")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        layout.addWidget(buttons)

@@ -1,0 +1,109 @@
+"""``.relstudio`` sessions: track, enabled experts (by fingerprint), viewpoints, threshold, view range.
+
+A session is a small JSON file written atomically. Experts are stored by
+fingerprint with their label and file path as hints, so a session still opens
+when an expert moved or is missing (it is then reported and left out).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from relstudio.core.errors import ParameterError
+from relstudio.core.experts.model_file import atomic_write_bytes
+
+FORMAT = "relstudio-session"
+SUFFIX = ".relstudio"
+
+
+def session_dict(doc, *, view_range=None, margin: float | None = None) -> dict:
+    """The state of ``doc`` worth restoring."""
+    refs = {}
+    for fp in dict.fromkeys(list(doc.enabled) + [f for fps in doc.viewpoints.values() for f in fps]):
+        e = doc.entry(fp)
+        refs[fp] = {"label": e.label if e else doc.display_label(fp), "path": str(e.path) if e else None}
+    return {
+        "format": FORMAT, "version": 1,
+        "track": str(doc.path) if doc.path else None,
+        "content_hash": doc.track.clip.content_hash if doc.track is not None else None,
+        "enabled": list(doc.enabled),
+        "experts": refs,
+        "viewpoints": {name: list(fps) for name, fps in doc.viewpoints.items()},
+        "compare": doc.compare,
+        "threshold": None if doc.threshold_is_auto else doc.threshold,
+        "view": list(view_range) if view_range is not None else None,
+        "margin": margin,
+    }
+
+
+def write_session(path, state: dict) -> Path:
+    path = Path(path)
+    if path.suffix != SUFFIX:
+        path = path.with_name(path.name + SUFFIX)
+    atomic_write_bytes(path, (json.dumps(state, indent=1) + "\n").encode("utf-8"))
+    return path
+
+
+def read_session(path) -> dict:
+    """Read and check a session file; raises :class:`ParameterError` naming the file and the problem."""
+    path = Path(path)
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ParameterError(f"{path}: not a readable session ({exc})") from exc
+    if not isinstance(state, dict) or state.get("format") != FORMAT:
+        raise ParameterError(f"{path}: not a relstudio session file")
+    if not isinstance(state.get("enabled", []), list) or not isinstance(state.get("viewpoints", {}), dict):
+        raise ParameterError(f"{path}: malformed session ('enabled' must be a list, 'viewpoints' an object)")
+    view = state.get("view")
+    if view is not None and (not isinstance(view, list) or len(view) != 2):
+        raise ParameterError(f"{path}: malformed view range {view!r}")
+    return state
+
+
+def apply_session(doc, state: dict) -> list[str]:
+    """Restore ``state`` into ``doc`` (opening its track); returns what could not be restored."""
+    missing = []
+    refs = state.get("experts", {}) or {}
+
+    def find(fp):
+        if doc.entry(fp) is not None and doc.entry(fp).ok:
+            return fp
+        hint = refs.get(fp, {}).get("path")
+        if hint and Path(hint).exists():
+            entry = doc.library.add(hint)
+            if entry.ok and entry.info.fingerprint == fp:
+                return fp
+        missing.append(refs.get(fp, {}).get("label") or fp)
+        return None
+
+    enabled = [fp for fp in (find(f) for f in state.get("enabled", [])) if fp]
+    for name, fps in (state.get("viewpoints") or {}).items():
+        kept = [fp for fp in (find(f) for f in fps) if fp]
+        if kept:
+            doc.viewpoints[str(name)] = tuple(kept)
+    doc.viewpointsChanged.emit()
+    doc.libraryChanged.emit()
+    doc.enabled = enabled
+    doc.compare = state.get("compare") if state.get("compare") in doc.viewpoints else None
+    doc.set_threshold(state.get("threshold"))
+    track = state.get("track")
+    if track:
+        if not Path(track).exists():
+            missing.append(f"track {track}")
+        else:
+            view = state.get("view")
+            if view:
+                t0, t1 = float(view[0]), float(view[1])
+                doc.trackChanged.connect(_once(doc, lambda: doc.viewRangeRequested.emit(t0, t1)))
+            doc.open_track(track)
+    doc.relevanceChanged.emit()
+    return list(dict.fromkeys(missing))
+
+
+def _once(doc, fn):
+    def slot():
+        doc.trackChanged.disconnect(slot)
+        fn()
+    return slot

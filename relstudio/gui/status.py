@@ -1,0 +1,81 @@
+"""Status bar: messages, analysis progress with Cancel, cursor time, analysis time, device, audio output."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton
+
+from relstudio.gui import theme
+from relstudio.gui.views.common import format_time
+
+
+class StatusBar(QStatusBar):
+    def __init__(self, doc, player, parent=None):
+        super().__init__(parent)
+        self.doc, self.player = doc, player
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setFixedWidth(220)
+        self.progress.setFormat("%p %")
+        self.cancel_button = QToolButton()
+        self.cancel_button.setText("Cancel")
+        self.cancel_button.setToolTip("Stop the running analysis (Ctrl+.)")
+        self.cancel_button.clicked.connect(doc.cancel)
+        self.task_label = QLabel()
+        self.position_label = QLabel("0:00.0")
+        self.analysis_label = QLabel("no track")
+        from relstudio.core.device import describe
+
+        self.device_label = QLabel(describe(doc.device))
+        self.device_label.setToolTip("where the experts run")
+        self.audio_label = QLabel()
+        for w in (self.task_label, self.progress, self.cancel_button):
+            self.addWidget(w)
+        for w in (self.position_label, self.analysis_label, self.device_label, self.audio_label):
+            self.addPermanentWidget(w)
+        self._set_busy(False)
+        doc.runner.progress.connect(self._progress)
+        doc.runner.busyChanged.connect(self._set_busy)
+        doc.runner.cancelled.connect(lambda name: self.showMessage(f"cancelled: {name}", 5000))
+        doc.message.connect(lambda text: self.showMessage(text, 8000))
+        doc.positionChanged.connect(self._position)
+        doc.analysisChanged.connect(self._analysis)
+        doc.relevanceChanged.connect(self._analysis)
+        doc.trackChanged.connect(self._analysis)
+        player.availabilityChanged.connect(lambda *_: self.update_audio())
+        self.update_audio()
+
+    def _progress(self, fraction: float, message: str) -> None:
+        self.progress.setValue(int(1000 * min(max(fraction, 0.0), 1.0)))
+        if message:
+            self.task_label.setText(message)
+
+    def _set_busy(self, busy: bool) -> None:
+        for w in (self.progress, self.cancel_button, self.task_label):
+            w.setVisible(busy)
+        if busy:
+            self.progress.setValue(0)
+            self.task_label.setText(self.doc.runner.current_name)
+
+    def _position(self, t: float) -> None:
+        total = self.doc.track.clip.duration if self.doc.track is not None else 0.0
+        self.position_label.setText(f"{format_time(t)} / {format_time(total)}")
+
+    def _analysis(self) -> None:
+        a, cur = self.doc.analysis, self.doc.current()
+        if self.doc.track is None:
+            self.analysis_label.setText("no track")
+        elif a is None:
+            self.analysis_label.setText("analysing…")
+        else:
+            n = len(cur.experts) if cur is not None else 0
+            self.analysis_label.setText(f"{a.n_segments} segments · {n} experts · analysis {a.seconds:.2f} s")
+
+    def update_audio(self) -> None:
+        if self.player.available:
+            self.audio_label.setText("audio out")
+            self.audio_label.setToolTip("")
+            self.audio_label.setStyleSheet("")
+        else:
+            self.audio_label.setText("no audio output")
+            self.audio_label.setToolTip(self.player.unavailable_reason)
+            self.audio_label.setStyleSheet(f"color: {theme.THRESHOLD}")

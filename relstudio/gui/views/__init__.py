@@ -1,0 +1,1 @@
+"""Time-linked views of one Document: waveform, spectrogram, relevance curve."""

@@ -1,0 +1,120 @@
+"""What every time view shares: a seconds axis, the playback cursor, the selected segment, clicks."""
+
+from __future__ import annotations
+
+import math
+
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor
+
+from relstudio.gui import theme
+
+AXIS_WIDTH = 68
+
+
+def format_time(t: float, *, decimals: int = 1) -> str:
+    """``m:ss.s`` (or ``h:mm:ss`` past an hour)."""
+    sign = "-" if t < 0 else ""
+    t = abs(t)
+    h, rest = divmod(t, 3600)
+    m, s = divmod(rest, 60)
+    if h >= 1:
+        return f"{sign}{int(h)}:{int(m):02d}:{s:0{3 + decimals if decimals else 2}.{decimals}f}"
+    return f"{sign}{int(m)}:{s:0{3 + decimals if decimals else 2}.{decimals}f}"
+
+
+class TimeAxis(pg.AxisItem):
+    """Seconds shown as m:ss with as many decimals as the tick spacing needs."""
+
+    def tickStrings(self, values, scale, spacing):
+        decimals = 0 if spacing >= 1 else min(3, int(math.ceil(-math.log10(spacing))))
+        return [format_time(v, decimals=decimals) for v in values]
+
+
+class TimePlot(pg.PlotWidget):
+    """A plot whose x axis is the track's time in seconds.
+
+    Emits ``clicked(t, y)`` for a left click inside the plot area and
+    ``hovered(t, y)`` as the mouse moves over it (``hovered(nan, nan)`` on leave).
+    """
+
+    clicked = Signal(float, float)
+    hovered = Signal(float, float)
+
+    def __init__(self, *, title: str = "", parent=None):
+        super().__init__(parent=parent, axisItems={"bottom": TimeAxis("bottom")}, background=theme.PLOT_BG)
+        item = self.getPlotItem()
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        item.setMouseEnabled(x=True, y=False)
+        item.showGrid(x=True, y=False, alpha=0.12)
+        self.vb = item.getViewBox()
+        left = item.getAxis("left")
+        left.setWidth(AXIS_WIDTH)
+        for name in ("left", "bottom"):
+            ax = item.getAxis(name)
+            ax.setPen(pg.mkPen(theme.AXIS))
+            ax.setTextPen(pg.mkPen(theme.TEXT_DIM))
+        if title:
+            left.setLabel(title, color=theme.TEXT_DIM)
+        self.cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(theme.CURSOR, width=1.5))
+        self.cursor.setZValue(50)
+        self.addItem(self.cursor, ignoreBounds=True)
+        self.selection = pg.LinearRegionItem(movable=False, brush=QColor(255, 255, 255, 34),
+                                             pen=pg.mkPen(QColor(255, 255, 255, 90)))
+        self.selection.setZValue(40)
+        self.selection.hide()
+        self.addItem(self.selection, ignoreBounds=True)
+        self.scene().sigMouseClicked.connect(self._scene_clicked)
+        self.scene().sigMouseMoved.connect(self._scene_moved)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def show_time_axis(self, on: bool) -> None:
+        self.getPlotItem().getAxis("bottom").setStyle(showValues=on)
+        self.getPlotItem().getAxis("bottom").setHeight(None if on else 6)
+
+    def set_duration(self, duration: float) -> None:
+        d = max(duration, 0.05)
+        self.vb.setLimits(xMin=0.0, xMax=d, minXRange=min(0.02, d), maxXRange=d)
+
+    def set_cursor(self, t: float) -> None:
+        self.cursor.setPos(t)
+
+    def set_selection(self, span) -> None:
+        if span is None:
+            self.selection.hide()
+        else:
+            self.selection.setRegion(span)
+            self.selection.show()
+
+    def visible_range(self) -> tuple[float, float]:
+        x0, x1 = self.vb.viewRange()[0]
+        return float(x0), float(x1)
+
+    def pixel_width(self) -> int:
+        return max(16, int(self.vb.width()))
+
+    def _inside(self, scene_pos) -> bool:
+        return self.vb.sceneBoundingRect().contains(scene_pos)
+
+    def _scene_clicked(self, ev) -> None:
+        if ev.button() != Qt.MouseButton.LeftButton or not self._inside(ev.scenePos()):
+            return
+        p = self.vb.mapSceneToView(ev.scenePos())
+        self.on_click(float(p.x()), float(p.y()), ev.scenePos())
+
+    def on_click(self, t: float, y: float, scene_pos: QPointF) -> None:
+        self.clicked.emit(t, y)
+
+    def _scene_moved(self, scene_pos) -> None:
+        if self._inside(scene_pos):
+            p = self.vb.mapSceneToView(scene_pos)
+            self.hovered.emit(float(p.x()), float(p.y()))
+        else:
+            self.hovered.emit(float("nan"), float("nan"))
+
+    def view_to_widget(self, t: float, y: float):
+        """Widget (viewport) coordinates of a data point — used by tests to click on things."""
+        scene = self.vb.mapViewToScene(QPointF(t, y))
+        return self.mapFromScene(scene)

@@ -1,0 +1,301 @@
+"""Relevance view (paper Fig. 2): R_max over segments, labelled by the winning expert.
+
+Under the curve each segment is a bar in its winner's colour (bright above the
+threshold, dim below); the winner's name is written at the peaks above the
+threshold, thinned to keep them apart on screen; a draggable line sets the
+threshold; a second viewpoint's curve can be overlaid dashed. Hovering shows
+time, relevance, winner and every expert's probability.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QTimer, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics
+
+from relstudio.core.waveform_lod import peak_envelope
+from relstudio.gui import theme
+from relstudio.gui.views.common import TimePlot, format_time
+
+Y_TOP = 1.25  # room above 1 for the legend row
+LABEL_CEILING = 1.07
+LABEL_PAD_PX = 12
+MAX_LABELS = 40
+LEGEND_ITEM_PX = 150  # room one legend entry needs; the legend wraps into rows beyond that
+
+
+def peak_segments(relevance: np.ndarray, threshold: float, k0: int, k1: int) -> np.ndarray:
+    """Local maxima of ``relevance[k0:k1]`` at or above ``threshold``, highest first (indices into the whole)."""
+    r = np.asarray(relevance, dtype=float)
+    k0, k1 = max(0, k0), min(len(r), k1)
+    if k1 - k0 < 1:
+        return np.zeros(0, int)
+    seg = r[k0:k1]
+    left = np.concatenate([[-np.inf], seg[:-1]])
+    right = np.concatenate([seg[1:], [-np.inf]])
+    idx = np.flatnonzero((seg >= left) & (seg > right) & (seg >= threshold)) + k0
+    return idx[np.argsort(-r[idx], kind="stable")]
+
+
+def thin_peaks(order, x, half_widths, limit: int = MAX_LABELS) -> list[int]:
+    """Greedily keep peaks (best first) whose labels do not overlap.
+
+    ``x[k]`` is a peak's position and ``half_widths[k]`` half its label's width,
+    in the same unit; two labels overlap when their centres are closer than
+    the sum of their half widths.
+    """
+    kept: list[int] = []
+    for k in order:
+        if all(abs(x[k] - x[j]) >= half_widths[k] + half_widths[j] for j in kept):
+            kept.append(int(k))
+            if len(kept) >= limit:
+                break
+    return kept
+
+
+def hover_html(doc, k: int) -> str:
+    """The hover text of segment ``k``: time, relevance, winner, each expert's probability."""
+    cur = doc.current()
+    if cur is None or not 0 <= k < cur.n_segments:
+        return ""
+    t0, t1 = cur.times[k]
+    lines = [f"<b>{format_time(t0)} – {format_time(t1)}</b>"]
+    if cur.experts:
+        win = cur.experts[int(cur.winners[k])]
+        colour = doc.colour(win.fingerprint)
+        lines.append(f"R<sub>max</sub> <b>{cur.relevance[k]:.3f}</b> &nbsp; R {cur.certainty[k]:.3f}")
+        lines.append(f"winner <b style='color:{colour}'>{html.escape(doc.display_label(win.fingerprint))}</b>")
+        for i in np.argsort(-cur.probs[:, k], kind="stable"):
+            ref = cur.experts[int(i)]
+            lines.append(f"<span style='color:{doc.colour(ref.fingerprint)}'>■</span> "
+                         f"{html.escape(doc.display_label(ref.fingerprint))} {cur.probs[i, k]:.3f}")
+    cmp = doc.compared()
+    if cmp is not None and cmp.experts and k < cmp.n_segments:
+        lines.append(f"<i>{html.escape(doc.compare)}</i>: R<sub>max</sub> {cmp.relevance[k]:.3f}")
+    return "<br>".join(lines)
+
+
+class SwatchSample(pg.ItemSample):
+    """Legend sample: a rounded square in the expert's colour."""
+
+    def __init__(self, colour: str):
+        super().__init__(pg.PlotDataItem())
+        self.colour = QColor(colour)
+
+    def paint(self, p, *args):
+        p.setRenderHint(p.RenderHint.Antialiasing)
+        p.setPen(pg.mkPen(self.colour.darker(130)))
+        p.setBrush(self.colour)
+        p.drawRoundedRect(3, 4, 13, 13, 3, 3)
+
+
+class RelevanceView(TimePlot):
+    """Emits ``segmentActivated(k)`` for a click on a peak label or a highlighted segment,
+    ``seekRequested(t)`` for a click elsewhere."""
+
+    segmentActivated = Signal(int)
+    seekRequested = Signal(float)
+
+    def __init__(self, doc, parent=None):
+        super().__init__(title="relevance", parent=parent)
+        self.doc = doc
+        self.setYRange(0.0, Y_TOP, padding=0)
+        self.getPlotItem().getAxis("left").setTicks([[(v, f"{v:g}") for v in (0, 0.25, 0.5, 0.75, 1.0)]])
+        self.bars: list[pg.BarGraphItem] = []
+        # A wide antialiased pen stroked as one path costs ~100 ms a frame in Qt's raster engine;
+        # drawn as separate segments it costs ~10 ms. The dashed curve stays one thin path (dashes
+        # need a continuous path; a 1-px cosmetic pen is cheap).
+        self.curve = pg.PlotDataItem(pen=pg.mkPen(theme.CURVE, width=1.7))
+        self.curve.curve.setSegmentedLineMode("on")
+        self.curve.setZValue(20)
+        self.compare_curve = pg.PlotDataItem(pen=pg.mkPen(theme.COMPARE, width=1, style=Qt.PenStyle.DashLine))
+        self.compare_curve.setZValue(19)
+        self.curve_source = (np.zeros(0), np.zeros(0))  # every segment's (centre, R_max) of the enabled set
+        self.compare_source = (np.zeros(0), np.zeros(0))
+        for c in (self.curve, self.compare_curve):
+            self.addItem(c)
+        self.threshold_line = pg.InfiniteLine(
+            angle=0, movable=True, pen=pg.mkPen(theme.THRESHOLD, width=1.2, style=Qt.PenStyle.DashLine),
+            hoverPen=pg.mkPen(theme.THRESHOLD, width=2.5), label="threshold {value:.2f}",
+            labelOpts={"position": 0.01, "color": theme.THRESHOLD, "anchors": [(0, 1), (0, 1)],
+                       "fill": QColor(18, 20, 25, 210)})
+        self.threshold_line.setZValue(30)
+        self.threshold_line.setBounds((0.0, 1.0))
+        self.addItem(self.threshold_line, ignoreBounds=True)
+        self.threshold_line.sigPositionChangeFinished.connect(lambda line: doc.set_threshold(line.value()))
+        self.legend = pg.LegendItem(offset=(6, 2), labelTextColor=theme.TEXT, labelTextSize="9pt",
+                                    brush=QColor(18, 20, 25, 170), colCount=1, horSpacing=14,
+                                    verSpacing=-6)
+        self.legend.setParentItem(self.getPlotItem().vb)
+        self.legend.anchor((0, 0), (0, 0), offset=(6, 2))
+        self._legend_samples: list = []
+        self.labels: list[pg.TextItem] = []
+        self.label_segments: list[int] = []
+        self.hover_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(QColor(255, 255, 255, 70)))
+        self.hover_text = pg.TextItem(anchor=(0, 0), fill=QColor(22, 24, 30, 235), border=pg.mkPen("#4a505c"))
+        for item in (self.hover_line, self.hover_text):
+            item.setZValue(60)
+            item.hide()
+            self.addItem(item, ignoreBounds=True)
+        self.message = pg.TextItem(color=theme.TEXT_DIM, anchor=(0.5, 0.5))
+        self.addItem(self.message, ignoreBounds=True)
+        self._relabel = QTimer(self)
+        self._relabel.setSingleShot(True)
+        self._relabel.setInterval(0)
+        self._relabel.timeout.connect(self.refresh_visible)
+        self.vb.sigXRangeChanged.connect(lambda *_: self._relabel.start())
+        self.vb.sigResized.connect(lambda *_: self._relabel.start())
+        self.hovered.connect(self._hover)
+        doc.trackChanged.connect(self.refresh)
+        doc.relevanceChanged.connect(self.refresh)
+        doc.libraryChanged.connect(self.refresh)
+        doc.thresholdChanged.connect(lambda _v: self.refresh())
+        self.refresh()
+
+    # -- drawing -------------------------------------------------------------------
+    def refresh(self) -> None:
+        doc, cur = self.doc, self.doc.current()
+        for b in self.bars:
+            self.removeItem(b)
+        self.bars = []
+        thr = doc.threshold
+        self.threshold_line.setValue(thr)
+        self.threshold_line.label.setFormat("threshold {value:.2f}" + (" (top 10 %)" if doc.threshold_is_auto else ""))
+        self.threshold_line.setVisible(cur is not None and bool(cur.experts))
+        if cur is None or not cur.experts:
+            if doc.track is None:
+                text = ""
+            elif cur is None:
+                text = "analysing…" if doc.runner.busy else "not analysed — press Ctrl+R to analyse"
+            elif not doc.library.usable():
+                text = "no experts in the library: import one (Ctrl+I) or train one with 'relstudio train'"
+            else:
+                text = "enable experts in the panel to see relevance"
+            self.message.setText(text)
+            self._place_message()
+        else:
+            self.message.setText("")
+            rel, winners, x = cur.relevance, cur.winners, cur.centres
+            fe = cur.frontend
+            width = fe.hop_length * fe.pool_stride / fe.sample_rate
+            for i, ref in enumerate(cur.experts):
+                mine = winners == i
+                if not mine.any():
+                    continue
+                colour = QColor(doc.colour(ref.fingerprint))
+                for above, alpha in ((True, 215), (False, 80)):
+                    sel = mine & ((rel >= thr) if above else (rel < thr))
+                    if sel.any():
+                        colour.setAlpha(alpha)
+                        bar = pg.BarGraphItem(x=x[sel], height=rel[sel], width=width, brush=QColor(colour), pen=None)
+                        bar.setZValue(10)
+                        self.addItem(bar)
+                        self.bars.append(bar)
+        self.curve_source = (cur.centres, cur.relevance) if cur is not None and cur.experts else (
+            np.zeros(0), np.zeros(0))
+        cmp = doc.compared()
+        self.compare_source = (cmp.centres, cmp.relevance) if cmp is not None and cmp.experts else (
+            np.zeros(0), np.zeros(0))
+        self._rebuild_legend(cur, cmp)
+        self.refresh_visible()
+
+    def refresh_visible(self) -> None:
+        """Redraw what depends on the visible range: the curves (thinned to screen maxima) and peak labels."""
+        x0, x1 = self.visible_range()
+        bins = self.pixel_width() // 2
+        for item, (x, y) in ((self.curve, self.curve_source), (self.compare_curve, self.compare_source)):
+            item.setData(*peak_envelope(x, y, x0, x1, bins=bins)) if len(x) else item.setData([], [])
+        self.refresh_labels()
+
+    def _place_message(self) -> None:
+        x0, x1 = self.visible_range()
+        self.message.setPos((x0 + x1) / 2, Y_TOP / 2)
+
+    def _rebuild_legend(self, cur, cmp) -> None:
+        self.legend.clear()
+        self._legend_samples = []
+        n = (1 if cur is not None and cur.experts else 0) + (1 if cmp is not None and cmp.experts else 0) + (
+            len(cur.experts) if cur is not None else 0)
+        self.legend.setColumnCount(max(1, min(n, self.pixel_width() // LEGEND_ITEM_PX)))
+        if cur is not None and cur.experts:
+            self.legend.addItem(self.curve, "R<sub>max</sub> — enabled experts")
+        if cmp is not None and cmp.experts:
+            self.legend.addItem(self.compare_curve, f"R<sub>max</sub> — {html.escape(self.doc.compare)}")
+        for ref in (cur.experts if cur is not None else ()):
+            sample = SwatchSample(self.doc.colour(ref.fingerprint))
+            self._legend_samples.append(sample)
+            self.legend.addItem(sample, html.escape(self.doc.display_label(ref.fingerprint)))
+        self.legend.setVisible(bool(self.legend.items))
+
+    def refresh_labels(self) -> None:
+        """Winner names at the visible peaks above the threshold; labels never overlap (best peaks win)."""
+        doc, cur = self.doc, self.doc.current()
+        chosen: list[int] = []
+        if cur is not None and cur.experts:
+            x0, x1 = self.visible_range()
+            k0, k1 = np.searchsorted(cur.centres, [x0, x1])
+            order = peak_segments(cur.relevance, doc.threshold, int(k0), int(k1) + 1)[: 8 * MAX_LABELS]
+            seconds_per_px = (x1 - x0) / self.pixel_width()
+            metrics = QFontMetrics(self._label_font())
+            names = {i: doc.display_label(ref.fingerprint) for i, ref in enumerate(cur.experts)}
+            half = {int(k): (metrics.horizontalAdvance(names[int(cur.winners[k])]) / 2 + LABEL_PAD_PX) * seconds_per_px
+                    for k in order}
+            chosen = thin_peaks(order, cur.centres, half)
+        while len(self.labels) < len(chosen):
+            item = pg.TextItem(anchor=(0.5, 1.0), fill=QColor(18, 20, 25, 190))
+            item.setFont(self._label_font())
+            item.setZValue(35)
+            self.addItem(item, ignoreBounds=True)
+            self.labels.append(item)
+        for item, k in zip(self.labels, chosen):
+            ref = cur.experts[int(cur.winners[k])]
+            item.setText(doc.display_label(ref.fingerprint), color=doc.colour(ref.fingerprint))
+            item.setPos(float(cur.centres[k]), min(float(cur.relevance[k]) + 0.015, LABEL_CEILING))
+            item.show()
+        for item in self.labels[len(chosen):]:
+            item.hide()
+        self.label_segments = chosen
+        if self.message.textItem.toPlainText():
+            self._place_message()
+
+    @staticmethod
+    def _label_font() -> QFont:
+        font = QFont()
+        font.setPointSizeF(8.5)
+        font.setBold(True)
+        return font
+
+    # -- interaction ---------------------------------------------------------------
+    def on_click(self, t: float, y: float, scene_pos) -> None:
+        for item, k in zip(self.labels, self.label_segments):
+            if item.isVisible() and item.sceneBoundingRect().contains(scene_pos):
+                self.segmentActivated.emit(k)
+                return
+        cur = self.doc.current()
+        k = self.doc.segment_at(t)
+        if cur is not None and cur.experts and k >= 0 and cur.relevance[k] >= self.doc.threshold:
+            self.segmentActivated.emit(k)
+        else:
+            self.seekRequested.emit(t)
+        self.clicked.emit(t, y)
+
+    def _hover(self, t: float, y: float) -> None:
+        k = -1 if math.isnan(t) else self.doc.segment_at(t)
+        text = hover_html(self.doc, k) if k >= 0 else ""
+        if not text:
+            self.hover_line.hide()
+            self.hover_text.hide()
+            return
+        self.hover_line.setPos(float(self.doc.current().centres[k]))
+        self.hover_text.setHtml(f"<div style='color:{theme.TEXT}; font-size:9pt'>{text}</div>")
+        x0, x1 = self.visible_range()
+        right_half = t > (x0 + x1) / 2
+        self.hover_text.setAnchor((1.0 if right_half else 0.0, 0.0))
+        offset = (x1 - x0) * 0.01 * (-1 if right_half else 1)
+        self.hover_text.setPos(t + offset, 1.0)
+        self.hover_line.show()
+        self.hover_text.show()

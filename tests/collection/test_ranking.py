@@ -1,0 +1,64 @@
+"""Ranking a collection table by relevance and by class."""
+
+import numpy as np
+import pytest
+
+from relstudio.core.cache import ProbabilityCache
+from relstudio.core.collection.batch import analyze_collection
+from relstudio.core.collection.excerpts import best_windows
+from relstudio.core.collection.ranking import precision_at, rank
+from relstudio.core.errors import ParameterError
+from relstudio.core.progress import run_task
+from tests.collection.conftest import make_collection
+from tests.synth import noise, tone, write_wav
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory, tone_noise):
+    folder = make_collection(tmp_path_factory.mktemp("music"), n_tone=3, n_noise=4, bad=False)
+    # noise first, then a tone: its tone excerpt must lie in the tone part
+    write_wav(folder / "half.wav", np.concatenate([noise(3.0, seed=5), tone(440.0, 2.0, harmonics=3)]))
+    return run_task(analyze_collection(folder, tone_noise, cache=ProbabilityCache(None), workers=1))
+
+
+@pytest.mark.parametrize("cls, members", [("tone", 3), ("noise", 4)])
+def test_tracks_that_favour_a_class_rank_first(table, cls, members):
+    ranked = rank(table, by=f"class:{cls}")
+    first = [r["track"] for r in ranked[:members]]
+    assert all(cls in t for t in first), first
+    assert precision_at(ranked, lambda r: cls in r["track"], members) == 1.0
+    assert [r["rank"] for r in ranked] == list(range(1, len(table.rows) + 1))
+    scores = [r["score"] for r in ranked]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_class_excerpts_point_at_the_class(table):
+    ranked = rank(table, by="class:tone", what="excerpts")
+    half = [r for r in ranked if r["track"] == "half.wav"]
+    assert half and half[0]["start"] >= 2.8 and half[0]["winner"] == "tone"
+    noise_ex = rank(table, by="class:noise", what="excerpts", limit=5)
+    assert len(noise_ex) == 5 and all(r["winner"] == "noise" for r in noise_ex)
+    assert all(r["track"].startswith("noisy/") or (r["track"] == "half.wav" and r["end"] <= 3.3) for r in noise_ex)
+
+
+def test_rank_by_relevance_and_errors(table):
+    ranked = rank(table, by="relevance", limit=3)
+    assert len(ranked) == 3
+    means = sorted((r["mean_relevance"] for r in table.rows), reverse=True)
+    assert [next(x for x in table.rows if x["track"] == r["track"])["mean_relevance"] for r in ranked] == means[:3]
+    with pytest.raises(ParameterError, match="classes: tone, noise"):
+        rank(table, by="class:metal")
+    with pytest.raises(ParameterError, match="relevance"):
+        rank(table, by="loudness")
+    with pytest.raises(ParameterError, match="what"):
+        rank(table, what="albums")
+
+
+def test_best_windows_are_non_overlapping_and_best_first():
+    score = np.array([0, 1, 5, 5, 1, 0, 0, 3, 3, 0], float)
+    assert best_windows(score, 2, 3) == [(2, 4, 5.0), (7, 9, 3.0), (0, 2, 0.5)]
+    assert best_windows(score, 20, 2) == [(0, 10, 1.8)]
+    assert best_windows(np.zeros(4), 2, 5) == [(0, 2, 0.0), (2, 4, 0.0)]
+    assert best_windows(np.zeros(0), 2, 1) == []
+    with pytest.raises(ParameterError):
+        best_windows(score, 0, 1)
