@@ -10,7 +10,6 @@ TORCH := torch==2.13.0
 SYS_PKGS := libportaudio2 libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 \
             xvfb libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 \
             libxcb-shape0 libxkbcommon-x11-0
-DEMO_EXPERTS := speech metal electronic organ drums
 
 .PHONY: run test setup sysdeps venv bench bundle selftest clean retrain
 

@@ -169,7 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("track", nargs="?", help="audio file (WAV/FLAC/OGG/MP3/…)")
     a.add_argument("--batch", metavar="DIR", help="analyse every track under DIR into a collection table in -o FOLDER")
     a.add_argument("--viewpoint", metavar="NAME", help="the experts of a saved viewpoint (see 'relstudio viewpoints')")
-    a.add_argument("--workers", type=int, metavar="N", help="--batch: CPU worker processes (default: one per core)")
+    a.add_argument("--workers", type=int, metavar="N",
+                   help="--batch: CPU worker processes (default: one per core for ≥ 1 h of audio on ≥ 4 cores)")
     a.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="--batch on a Dask distributed cluster")
     a.add_argument("--relnet", metavar="PATH|none", help="--batch: classify with this RELNET file (default: one "
                    "trained on the same experts if the library has it, else SUM fusion)")

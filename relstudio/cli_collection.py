@@ -98,10 +98,10 @@ def cmd_rank(args) -> int:
         return 0
     for w, items in out.items():
         print(f"# top {len(items)} {w} by {args.by} ({len(results.rows)} tracks in the table)")
-        print(f"{'rank':>4}  {'score':>7}  {'start':>7}  {'end':>7}  {'winner':<12} {'class':<12} track")
+        print(f"{'rank':>4}  {'score':>7}  {'start':>7}  {'end':>7}  {'winner':<18} {'class':<18} track")
         for it in items:
             print(f"{it['rank']:>4}  {it['score']:>7.4f}  {it['start']:>7.2f}  {it['end']:>7.2f}  "
-                  f"{it['winner']:<12} {it['classification']:<12} {it['track']}")
+                  f"{it['winner']:<18} {it['classification']:<18} {it['track']}")
     return 0
 
 
@@ -119,7 +119,7 @@ def cmd_preview(args) -> int:
     device = choose_device(args.device)
     library = _library(args)
     experts = [library.load(library.find(n), device=device) for n in expert_names(args, library)]
-    task = make_previews(tracks, experts, output=out, seconds=args.seconds, fmt=args.format,
+    task = make_previews(tracks, experts, output=out, seconds=args.seconds, by=args.by, fmt=args.format,
                          cache=ProbabilityCache.default(), device=device)
     previews, failures = progress_bar(task, desc="previews")
     for f in failures:
@@ -168,6 +168,7 @@ def register(subparsers) -> None:
     p.add_argument("source", metavar="TRACK|DIR")
     p.add_argument("--seconds", type=float, default=15.0, help="preview length (default 15)")
     p.add_argument("-o", "--output", default="previews", help="output folder (default: ./previews)")
+    p.add_argument("--by", default="relevance", help="'relevance' (R_max) or 'class:<name>' (R·P of that class)")
     p.add_argument("--format", choices=["flac", "wav"], default="flac")
     p.add_argument("--experts", nargs="+", metavar="NAME|PATH")
     p.add_argument("--viewpoint", metavar="NAME")

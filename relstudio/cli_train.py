@@ -55,7 +55,8 @@ def cmd_train(args) -> int:
     summary = scan_dataset(args.dataset, classes=args.classes, config=config)
     print(summary.describe(), file=sys.stderr)
     print(f"training on {describe(device)}; results in {args.out}", file=sys.stderr)
-    report = _drive(train(summary.dataset, out_dir=Path(args.out), config=config, frontend=frontend, device=device,
+    report = _drive(train(args.dataset, classes=args.classes, out_dir=Path(args.out), config=config,
+                          frontend=frontend, device=device,
                           relnet=args.relnet, baselines=args.baselines, family=args.family or ""),
                     desc="train")
     print(report.summary())

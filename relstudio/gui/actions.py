@@ -48,7 +48,8 @@ def build(w) -> SimpleNamespace:
     a.export_svg = _action(w, "Relevance plot as &SVG…", lambda: w.export_view("svg"), "Ctrl+Alt+E")
     a.quit = _action(w, "&Quit", w.close, QKeySequence.StandardKey.Quit)
     # Experts
-    a.import_expert = _action(w, "&Import expert…", w.import_expert_dialog, "Ctrl+I")
+    a.import_expert = _action(w, "&Import model…", w.import_expert_dialog, "Ctrl+I",
+                              tip="Import expert, RELNET or classifier files into your library")
     a.model_card = _action(w, "Show &model card", lambda: w.show_model_card(), "Ctrl+M")
     a.rescan = _action(w, "&Rescan library", doc.rescan_library, "F5")
     a.keep_viewpoint = _action(w, "&Keep current experts as viewpoint…", w.keep_viewpoint, "Ctrl+K")
@@ -56,6 +57,16 @@ def build(w) -> SimpleNamespace:
     a.analyse = _action(w, "&Analyse again", doc.analyse, "Ctrl+R",
                         tip="Run what is missing (after a cancel): the spectrogram or experts not yet run")
     a.cancel = _action(w, "&Cancel analysis", doc.cancel, "Ctrl+.")
+    a.train = _action(w, "&Train new experts…", lambda: w.open_training_wizard(), "Ctrl+Shift+T",
+                      tip="Train experts (and RELNET) on a labelled folder or CSV, in the background")
+    # Review
+    a.mark_yes = _action(w, "Segment &is its winner's class", lambda: w.mark_winner(True), "Y",
+                         tip="Mark the selected segment as the class of the expert that wins it")
+    a.mark_no = _action(w, "Segment is &not its winner's class", lambda: w.mark_winner(False), "X",
+                        tip="Mark the selected segment as not the class of the expert that wins it")
+    a.mark_as = _action(w, "Segment is &class…", lambda: w.mark_as(None, True), "Shift+Y")
+    a.mark_not_as = _action(w, "Segment is n&ot class…", lambda: w.mark_as(None, False), "Shift+X")
+    a.clear_marks = _action(w, "&Remove the segment's marks", w.clear_marks, ["Delete", "Backspace"])
     # Playback
     a.play = _action(w, "&Play / pause", w.player.toggle, "Space", icon="play")
     a.stop = _action(w, "&Stop", w.player.stop, "Escape", icon="stop")
@@ -80,7 +91,9 @@ def build(w) -> SimpleNamespace:
     a.show_spec = _action(w, "Show s&pectrogram", tl.spectrogram.setVisible, "Ctrl+2", checkable=True, checked=True)
     a.shortcuts = _action(w, "&Keyboard shortcuts", lambda: show_shortcuts(w), "F1")
     a.docks = []
-    for dock, keys in ((w.dock, "Ctrl+3"), (getattr(w, "collection_dock", None), "Ctrl+4")):
+    for dock, keys in ((w.dock, "Ctrl+3"), (getattr(w, "collection_dock", None), "Ctrl+4"),
+                       (getattr(w, "classification_dock", None), "Ctrl+5"),
+                       (getattr(w, "training_dock", None), "Ctrl+6")):
         if dock is not None:
             toggle = dock.toggleViewAction()
             toggle.setText(f"Show {dock.windowTitle().lower()} panel")
@@ -110,8 +123,11 @@ def _menus(w, a) -> None:
     m.addSeparator()
     m.addAction(a.quit)
     m = bar.addMenu("&Experts")
-    for act in (a.import_expert, a.model_card, a.rescan, None, a.keep_viewpoint, a.clear_compare, None, a.analyse,
-                a.cancel):
+    for act in (a.import_expert, a.model_card, a.rescan, None, a.train, None, a.keep_viewpoint, a.clear_compare, None,
+                a.analyse, a.cancel):
+        m.addSeparator() if act is None else m.addAction(act)
+    m = bar.addMenu("&Review")
+    for act in (a.mark_yes, a.mark_no, None, a.mark_as, a.mark_not_as, None, a.clear_marks):
         m.addSeparator() if act is None else m.addAction(act)
     m = bar.addMenu("&Playback")
     for act in (a.play, a.stop, a.rewind, None, a.play_selected, a.play_highlighted, a.next_highlighted,

@@ -7,6 +7,8 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 AUDIO_FILTER = "Audio (*.wav *.flac *.ogg *.mp3 *.aiff *.aif *.m4a *.opus);;All files (*)"
 EXPERT_FILTER = "Expert files (*.expert.safetensors)"
 SESSION_FILTER = "relstudio session (*.relstudio)"
+MODEL_FILTER = "relstudio models (*.expert.safetensors *.relnet.safetensors *.classifier.safetensors)"
+OPEN_FILTER = (AUDIO_FILTER.replace(";;All files (*)", "") + f";;{SESSION_FILTER};;{MODEL_FILTER};;All files (*)")
 
 
 class Dialogs:
@@ -20,6 +22,9 @@ class Dialogs:
     def open_files(self, title: str, filter_: str, folder: str = "") -> list[str]:
         paths, _ = QFileDialog.getOpenFileNames(self.parent, title, folder, filter_)
         return paths
+
+    def open_folder(self, title: str, folder: str = "") -> str:
+        return QFileDialog.getExistingDirectory(self.parent, title, folder)
 
     def save_file(self, title: str, filter_: str, suggestion: str = "") -> str:
         path, _ = QFileDialog.getSaveFileName(self.parent, title, suggestion, filter_)

@@ -34,6 +34,7 @@ class Document(QObject):
     positionChanged = Signal(float)
     viewRangeRequested = Signal(float, float)
     message = Signal(str)
+    warningsChanged = Signal()  # the open track's decode and analysis warnings (``warnings``)
     problem = Signal(str, str)  # title, text — a user error (bad file, incompatible expert)
     crashed = Signal(str, object, str)  # title, exception, traceback — a bug
 
@@ -64,7 +65,16 @@ class Document(QObject):
         self.loaded: dict = {}
         self.runs = 0  # expert jobs started (tests check toggling starts none)
         self._selection_cache: dict = {}
+        self.warnings: list[str] = []
         self.load_viewpoints()
+        from relstudio.gui.classification import ClassificationState
+        from relstudio.gui.review import ReviewState
+        from relstudio.gui.training.queue import TrainingQueue
+
+        self.review = ReviewState(self)
+        self.classification = ClassificationState(self)
+        self.training = TrainingQueue(parent=self)
+        self.training.jobFinished.connect(self._training_finished)
 
     # -- experts -------------------------------------------------------------------
     def entry(self, fingerprint: str) -> LibraryEntry | None:
@@ -113,6 +123,26 @@ class Document(QObject):
         entry = entry or self.library.add(dest)
         self.libraryChanged.emit()
         return entry
+
+    def import_model(self, path):
+        """Import an expert, RELNET or classifier file into the user's folder (see ``gui.library_commands``)."""
+        from relstudio.gui.library_commands import import_model
+
+        return import_model(self, path)
+
+    def adopt_trained(self, folder, paths=()) -> list[str]:
+        """List freshly trained experts and enable them on the open track at once; returns their fingerprints."""
+        from relstudio.gui.library_commands import adopt_trained
+
+        return adopt_trained(self, folder, paths)
+
+    def _training_finished(self, job_id: int) -> None:
+        job = self.training.job(job_id)
+        if job.outcome is not None:
+            self.adopt_trained(job.outcome.folder, job.outcome.experts)
+            self.message.emit(f"training {job.name} finished: experts saved in {job.outcome.folder}")
+        elif job.error:
+            self.problem.emit(f"Training {job.name} failed", job.error)
 
     def set_enabled(self, fingerprints) -> None:
         """Enable exactly ``fingerprints`` (in this order); runs only experts new to this track."""
@@ -264,8 +294,10 @@ class Document(QObject):
         self.path, self.track, self.analysis = path, loaded, None
         self.selected = -1
         self._selection_cache.clear()
-        for w in loaded.clip.warnings:
-            self.message.emit(f"{path.name}: {w}")
+        self.warnings = [f"{path.name}: {w}" for w in loaded.clip.warnings]
+        for w in self.warnings:
+            self.message.emit(w)
+        self.warningsChanged.emit()
         self.trackChanged.emit()
         self.set_position(0.0)
         self._run_missing(force=True)
@@ -286,6 +318,12 @@ class Document(QObject):
             return  # a result for a track that is no longer open
         self.analysis = analysis
         self._selection_cache.clear()
+        fresh = [f"analysis: {w}" for w in analysis.warnings if f"analysis: {w}" not in self.warnings]
+        if fresh:
+            self.warnings.extend(fresh)
+            for w in fresh:
+                self.message.emit(w)
+            self.warningsChanged.emit()
         self.analysisChanged.emit()
         self.relevanceChanged.emit()
         self.thresholdChanged.emit(self.threshold)
@@ -307,4 +345,6 @@ class Document(QObject):
             self.crashed.emit(title, exc, tb)
 
     def close(self) -> None:
+        self.training.shutdown()
+        self.classification.runner.shutdown()
         self.runner.shutdown()

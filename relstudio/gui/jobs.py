@@ -70,3 +70,17 @@ def run_experts(clip: AudioClip, library, entries, *, base: Analysis | None, loa
     result = yield from scaled(analyze(clip, experts, frontend=library.frontend, cache=cache, device=device,
                                        keep_mel=need_mel), 0.05, 1.0)
     return merge(base, result)
+
+
+def classify(clip: AudioClip, relnet, library, entries, *, loaded: dict, device=None):
+    """RELNET ``relnet`` over ``clip`` (``core.classification.classify_track``), loading its experts when needed."""
+    from relstudio.core.classification import classify_track
+
+    experts = []
+    for entry in entries:
+        fp = entry.info.fingerprint
+        if fp not in loaded:
+            yield Progress(0.0, f"loading expert {entry.label}")
+            loaded[fp] = library.load(entry, device=device)
+        experts.append(loaded[fp])
+    return (yield from classify_track(clip, relnet, experts, device=device))

@@ -8,14 +8,16 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
 from relstudio.core.errors import RelstudioError
-from relstudio.core.experts.expert_file import EXPERT_SUFFIX
 from relstudio.gui import actions, exports, session
-from relstudio.gui.dialogs import AUDIO_FILTER, EXPERT_FILTER, SESSION_FILTER, Dialogs
+from relstudio.gui.dialogs import MODEL_FILTER, OPEN_FILTER, SESSION_FILTER, Dialogs
 from relstudio.gui.document import Document
+from relstudio.gui.library_commands import is_model_file
+from relstudio.gui.model_commands import ModelCommands
 from relstudio.gui.panels.expert_panel import ExpertPanel
 from relstudio.gui.panels.viewpoint_panel import ViewpointPanel
 from relstudio.gui.playback import Player
 from relstudio.gui.playback_commands import PlaybackCommands
+from relstudio.gui.review_commands import ReviewCommands
 from relstudio.gui.status import StatusBar
 from relstudio.gui.views.timeline import Timeline
 
@@ -29,7 +31,7 @@ def app_settings() -> QSettings:
     return QSettings(str(user_data_dir() / "gui.ini"), QSettings.Format.IniFormat)
 
 
-class MainWindow(PlaybackCommands, QMainWindow):
+class MainWindow(PlaybackCommands, ReviewCommands, ModelCommands, QMainWindow):
     def __init__(self, doc: Document | None = None, *, player: Player | None = None, dialogs=None,
                  settings: QSettings | None = None):
         super().__init__()
@@ -61,6 +63,7 @@ class MainWindow(PlaybackCommands, QMainWindow):
         self.resizeDocks([self.dock], [340], Qt.Orientation.Horizontal)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self._add_collection_dock()
+        self._add_model_docks()
         self.status = StatusBar(self.doc, self.player, self)
         self.setStatusBar(self.status)
         self.act = actions.build(self)
@@ -85,7 +88,9 @@ class MainWindow(PlaybackCommands, QMainWindow):
         self.timeline.seekRequested.connect(self.seek)
         self.timeline.segmentActivated.connect(self.play_segment)
         self.expert_panel.importDialogRequested.connect(self.import_expert_dialog)
-        self.expert_panel.importRequested.connect(self.import_experts)
+        self.expert_panel.importRequested.connect(self.import_models)
+        self.timeline.relevance.contextRequested.connect(self.show_review_menu)
+        self.status.warnings_button.clicked.connect(self.show_warnings)
         self.expert_panel.modelCardRequested.connect(self.show_model_card)
         self.viewpoint_panel.keepRequested.connect(self.keep_viewpoint)
         self.collection_panel.excerpt_activated.connect(self.open_excerpt)
@@ -131,12 +136,12 @@ class MainWindow(PlaybackCommands, QMainWindow):
         self.doc.set_enabled(fps)
 
     def _restore_layout(self) -> None:
-        """Docks and sizes as the user left them; the first time, the collection dock starts hidden."""
+        """Docks and sizes as the user left them; the first time, the collection and training docks start hidden."""
         state = self.settings.value("window/state")
         if state is None or not self.restoreState(state):
-            dock = getattr(self, "collection_dock", None)
-            if dock is not None:
-                dock.hide()
+            for dock in (getattr(self, "collection_dock", None), getattr(self, "training_dock", None)):
+                if dock is not None:
+                    dock.hide()
 
     def _remember_enabled(self) -> None:
         self.settings.setValue("experts/enabled", list(self.doc.enabled))
@@ -156,18 +161,18 @@ class MainWindow(PlaybackCommands, QMainWindow):
 
     # -- files -------------------------------------------------------------------------------
     def open_path(self, path) -> None:
-        """Open an audio file, a session or (import) an expert file, by its name."""
+        """Open an audio file, a session or (import) an expert / RELNET / classifier file, by its name."""
         path = Path(path)
         if path.suffix == session.SUFFIX:
             self.open_session(path)
-        elif path.name.endswith(EXPERT_SUFFIX):
-            self.import_experts([str(path)])
+        elif is_model_file(path) or path.suffix == ".safetensors":
+            self.import_models([str(path)])
         else:
             self.doc.open_track(path)
 
     def open_dialog(self) -> None:
         folder = str(self.doc.path.parent) if self.doc.path else ""
-        path = self.dialogs.open_file("Open audio", AUDIO_FILTER, folder)
+        path = self.dialogs.open_file("Open audio, session or model", OPEN_FILTER, folder)
         if path:
             self.open_path(path)
 
@@ -237,21 +242,12 @@ class MainWindow(PlaybackCommands, QMainWindow):
 
     # -- experts -----------------------------------------------------------------------------
     def import_expert_dialog(self) -> None:
-        paths = self.dialogs.open_files("Import experts", EXPERT_FILTER)
+        paths = self.dialogs.open_files("Import models", MODEL_FILTER)
         if paths:
             self.import_experts(paths)
 
     def import_experts(self, paths) -> None:
-        for p in paths:
-            try:
-                entry = self.doc.import_expert(p)
-            except (RelstudioError, OSError) as exc:
-                self.dialogs.error("Cannot import expert", str(exc))
-                continue
-            if entry.ok:
-                self.status.showMessage(f"imported expert {entry.label}", 5000)
-            else:
-                self.dialogs.error("Expert imported but unusable", f"{entry.path.name}: {entry.error}")
+        self.import_models(paths)
 
     def show_model_card(self, path: str | None = None) -> None:
         from relstudio.gui.panels.model_card import ModelCardDialog
@@ -286,10 +282,10 @@ class MainWindow(PlaybackCommands, QMainWindow):
 
     def dropEvent(self, event):
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
-        experts = [p for p in paths if p.endswith(EXPERT_SUFFIX)]
-        if experts:
-            self.import_experts(experts)
-        others = [p for p in paths if not p.endswith(EXPERT_SUFFIX)]
+        models = [p for p in paths if is_model_file(p) or p.endswith(".safetensors")]
+        if models:
+            self.import_models(models)
+        others = [p for p in paths if p not in models]
         if others:
             self.open_path(others[0])
         event.acceptProposedAction()
@@ -299,6 +295,8 @@ class MainWindow(PlaybackCommands, QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         self.settings.sync()
         self.collection_panel.shutdown()
+        for wizard in list(self.wizards):
+            wizard.close()
         self.player.close()
         self.doc.close()
         super().closeEvent(event)

@@ -1,4 +1,5 @@
-"""``.relstudio`` sessions: track, enabled experts (by fingerprint), viewpoints, threshold, view range.
+"""``.relstudio`` sessions: track, enabled experts (by fingerprint), viewpoints, threshold, view range,
+and the review layers ("is class X" / "is not class X" marks of every reviewed track).
 
 A session is a small JSON file written atomically. Experts are stored by
 fingerprint with their label and file path as hints, so a session still opens
@@ -34,6 +35,7 @@ def session_dict(doc, *, view_range=None, margin: float | None = None) -> dict:
         "threshold": None if doc.threshold_is_auto else doc.threshold,
         "view": list(view_range) if view_range is not None else None,
         "margin": margin,
+        "review": doc.review.to_list(),
     }
 
 
@@ -59,6 +61,16 @@ def read_session(path) -> dict:
     view = state.get("view")
     if view is not None and (not isinstance(view, list) or len(view) != 2):
         raise ParameterError(f"{path}: malformed view range {view!r}")
+    from relstudio.core.training.reviewed import ReviewLayer
+
+    review = state.get("review", [])
+    if not isinstance(review, list):
+        raise ParameterError(f"{path}: malformed session ('review' must be a list of layers)")
+    for layer in review:
+        try:
+            ReviewLayer.from_dict(layer)
+        except ParameterError as exc:
+            raise ParameterError(f"{path}: {exc}") from exc
     return state
 
 
@@ -88,6 +100,7 @@ def apply_session(doc, state: dict) -> list[str]:
     doc.enabled = enabled
     doc.compare = state.get("compare") if state.get("compare") in doc.viewpoints else None
     doc.set_threshold(state.get("threshold"))
+    doc.review.load(state.get("review", []))
     track = state.get("track")
     if track:
         if not Path(track).exists():

@@ -1,4 +1,4 @@
-"""Status bar: messages, analysis progress with Cancel, cursor time, analysis time, device, audio output."""
+"""Status bar: messages, analysis progress with Cancel, warnings, training, cursor time, analysis time, device, audio."""
 
 from __future__ import annotations
 
@@ -28,9 +28,14 @@ class StatusBar(QStatusBar):
         self.device_label = QLabel(describe(doc.device))
         self.device_label.setToolTip("where the experts run")
         self.audio_label = QLabel()
+        self.warnings_button = QToolButton()
+        self.warnings_button.setStyleSheet(f"color: {theme.THRESHOLD}")
+        self.training_label = QLabel()
+        self.training_label.setToolTip("background training (View ▸ Show training panel)")
         for w in (self.task_label, self.progress, self.cancel_button):
             self.addWidget(w)
-        for w in (self.position_label, self.analysis_label, self.device_label, self.audio_label):
+        for w in (self.warnings_button, self.training_label, self.position_label, self.analysis_label,
+                  self.device_label, self.audio_label):
             self.addPermanentWidget(w)
         self._set_busy(False)
         doc.runner.progress.connect(self._progress)
@@ -42,7 +47,29 @@ class StatusBar(QStatusBar):
         doc.relevanceChanged.connect(self._analysis)
         doc.trackChanged.connect(self._analysis)
         player.availabilityChanged.connect(lambda *_: self.update_audio())
+        doc.warningsChanged.connect(self.update_warnings)
+        doc.training.jobChanged.connect(lambda _id: self.update_training())
         self.update_audio()
+        self.update_warnings()
+        self.update_training()
+
+    def update_warnings(self) -> None:
+        """A "⚠ n" button while the open track has decode or analysis warnings (click: list them)."""
+        n = len(self.doc.warnings)
+        self.warnings_button.setText(f"⚠ {n} warning{'s' if n != 1 else ''}")
+        self.warnings_button.setToolTip("\n".join(self.doc.warnings))
+        self.warnings_button.setVisible(n > 0)
+
+    def update_training(self) -> None:
+        job = self.doc.training.running
+        waiting = len(self.doc.training.waiting)
+        if job is None:
+            self.training_label.setText("")
+            self.training_label.setVisible(False)
+            return
+        more = f" (+{waiting} queued)" if waiting else ""
+        self.training_label.setText(f"training {job.name}: {100 * job.fraction:.0f} %{more}")
+        self.training_label.setVisible(True)
 
     def _progress(self, fraction: float, message: str) -> None:
         self.progress.setValue(int(1000 * min(max(fraction, 0.0), 1.0)))

@@ -22,6 +22,7 @@ from relstudio.core.errors import Cancelled
 
 class _Job(QThread):
     progressed = Signal(int, float, str)
+    measured = Signal(int, object)  # Progress.metrics, when a report carries any
     succeeded = Signal(int, object)
     errored = Signal(int, object, str)
     stopped = Signal(int)
@@ -40,6 +41,9 @@ class _Job(QThread):
                     return
                 p = next(task)
                 self.progressed.emit(self.job_id, float(getattr(p, "fraction", 0.0)), str(getattr(p, "message", "")))
+                metrics = getattr(p, "metrics", None)
+                if metrics:
+                    self.measured.emit(self.job_id, dict(metrics))
         except StopIteration as stop:
             self.succeeded.emit(self.job_id, stop.value)
         except Cancelled:
@@ -55,17 +59,20 @@ class _Pending:
     name: str
     on_done: Callable[[Any], None]
     on_error: Callable[[BaseException, str], None] | None
+    on_dropped: Callable[[Any], None] | None = None
 
 
 class TaskRunner(QObject):
     """One lane of background work for a document.
 
-    Signals: ``progress(fraction, message)`` of the current job, ``busyChanged(bool)``,
-    ``failed(name, exception, traceback_text)`` when a job without its own error
-    handler fails, ``cancelled(name)``.
+    Signals: ``progress(fraction, message)`` of the current job, ``metrics(dict)``
+    (the ``Progress.metrics`` of the current job's reports that carry any, e.g.
+    per-epoch losses), ``busyChanged(bool)``, ``failed(name, exception,
+    traceback_text)`` when a job without its own error handler fails, ``cancelled(name)``.
     """
 
     progress = Signal(float, str)
+    metrics = Signal(object)
     busyChanged = Signal(bool)
     failed = Signal(str, object, str)
     cancelled = Signal(str)
@@ -87,19 +94,25 @@ class TaskRunner(QObject):
         return self._pending[self._current].name if self._current is not None else ""
 
     def submit(self, task, *, on_done: Callable[[Any], None], name: str = "task",
-               on_error: Callable[[BaseException, str], None] | None = None) -> int:
-        """Start ``task`` (a generator) in a worker; ``on_done(result)`` runs in the GUI thread."""
+               on_error: Callable[[BaseException, str], None] | None = None,
+               on_dropped: Callable[[Any], None] | None = None) -> int:
+        """Start ``task`` (a generator) in a worker; ``on_done(result)`` runs in the GUI thread.
+
+        ``on_dropped(result)`` runs instead when the job was cancelled or superseded but had
+        already finished (e.g. to undo what it wrote).
+        """
         was_busy = self.busy
         self._supersede()
         self._next_id += 1
         job_id = self._next_id
         job = _Job(job_id, task)
         job.progressed.connect(self._on_progress)
+        job.measured.connect(self._on_metrics)
         job.succeeded.connect(self._on_success)
         job.errored.connect(self._on_error)
         job.stopped.connect(self._on_stopped)
         job.finished.connect(lambda j=job_id: self._forget(j))
-        self._pending[job_id] = _Pending(name, on_done, on_error)
+        self._pending[job_id] = _Pending(name, on_done, on_error, on_dropped)
         self._jobs[job_id] = job
         self._current = job_id
         job.start()
@@ -150,10 +163,17 @@ class TaskRunner(QObject):
         if job_id == self._current:
             self.progress.emit(fraction, message)
 
+    def _on_metrics(self, job_id: int, metrics) -> None:
+        if job_id == self._current:
+            self.metrics.emit(metrics)
+
     def _on_success(self, job_id: int, value) -> None:
+        known = self._pending.get(job_id)
         pending = self._finish(job_id)
         if pending is not None:
             pending.on_done(value)
+        elif known is not None and known.on_dropped is not None:
+            known.on_dropped(value)
 
     def _on_error(self, job_id: int, exc, text: str) -> None:
         pending = self._finish(job_id)

@@ -57,3 +57,18 @@ def test_preview_refuses_bad_arguments(tmp_path, experts):
         run_task(make_previews([], experts, output=tmp_path, fmt="mp3"))
     with pytest.raises(ParameterError, match="seconds"):
         run_task(make_previews([], experts, output=tmp_path, seconds=0))
+
+
+def test_preview_by_class_picks_that_class(tmp_path, experts):
+    from relstudio.core.collection.preview import best_excerpt
+    from relstudio.core.analysis import analyze
+    from relstudio.core.audio import clip_from_array
+    from tests.synth import tone
+
+    x = np.concatenate([noise(3.0, seed=4), tone(330.0, 3.0, harmonics=3)])  # both parts are certain
+    a = run_task(analyze(clip_from_array(x, rate=16000), experts, keep_mel=False))
+    t_start, t_end, _ = best_excerpt(a, 2.0, by="class:tone")
+    n_start, n_end, _ = best_excerpt(a, 2.0, by="class:noise")
+    assert t_start >= 2.9 and n_end <= 3.1
+    with pytest.raises(ParameterError, match="no class 'drums'"):
+        run_task(make_previews([], experts, output=tmp_path, by="class:drums"))

@@ -62,3 +62,29 @@ def test_best_windows_are_non_overlapping_and_best_first():
     assert best_windows(np.zeros(0), 2, 1) == []
     with pytest.raises(ParameterError):
         best_windows(score, 0, 1)
+
+
+def test_a_class_name_finds_its_family_label():
+    from relstudio.core.collection.ranking import parse_by
+
+    labels = ["metal (genre)", "orchestral (genre)", "electronic (genre)", "electronic (sound)"]
+    assert parse_by("class:metal", labels) == "metal (genre)"
+    assert parse_by("class:electronic (sound)", labels) == "electronic (sound)"
+    with pytest.raises(ParameterError, match="ambiguous"):
+        parse_by("class:electronic", labels)
+
+
+def test_classifier_classes_and_expert_labels_meet_by_class_name(table):
+    import copy
+
+    renamed = copy.deepcopy(table)  # a RELNET names its classes "tone"/"noise", the experts are "… (synth)"
+    renamed.experts = [dict(e, label=f"{e['label']} (synth)") for e in table.experts]
+    for row in renamed.rows:
+        for group in [row["excerpts"]] + list(row["class_excerpts"].values()):
+            for e in group:
+                e["classes"] = {f"{k} (synth)": v for k, v in e["classes"].items()}
+        row["class_excerpts"] = {f"{k} (synth)": v for k, v in row["class_excerpts"].items()}
+    assert [r["track"] for r in rank(renamed, by="class:tone")] == [r["track"] for r in rank(table, by="class:tone")]
+    got = rank(renamed, by="class:tone", what="excerpts")
+    want = rank(table, by="class:tone", what="excerpts")
+    assert [(r["track"], r["score"]) for r in got] == [(r["track"], r["score"]) for r in want] and got

@@ -175,3 +175,15 @@ def test_cli_train_and_evaluate(dataset, tmp_path, capsys):
     assert (tmp_path / "table.csv").read_text().count("\n") == 1 + 5  # header, RELNET, 4 fusions
     assert main(["train", str(dataset), "--out", str(out), "--classes", "tone,violin"]) == 2
     assert "violin" in capsys.readouterr().err
+
+
+def test_checks_gain_invariance_and_segment_winners(trained, dataset):
+    from relstudio.core.training.checks import gain_check, segment_winners
+
+    out, report = trained
+    experts = [load_expert(report.models[c]) for c in ("clicks", "noise", "tone")]
+    clips = [dataset / "tone" / "tone_1.wav", dataset / "noise" / "noise_2.wav"]
+    gain = gain_check(experts, clips, FRONTEND.sample_rate)
+    assert gain["clips"] == 2 and gain["segments"] > 10 and gain["same_winner"] >= 0.9
+    seg = segment_winners(experts, [(clips[0], "tone"), (clips[1], "noise")], FRONTEND.sample_rate)
+    assert 0.0 <= seg["right_winner"] <= 1.0 and seg["segments"] == gain["segments"]

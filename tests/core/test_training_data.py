@@ -192,3 +192,15 @@ def test_missing_dataset_is_a_clear_error(tmp_path):
     with pytest.raises(AudioReadError):
         feature_cache.clip_mel_db(tmp_path / "nope.wav", FRONTEND)  # a missing file names itself
     assert np.isfinite(signal("tone", 0)).all()
+
+
+def test_forced_test_groups_are_always_held_out():
+    labels = ["metal"] * 40 + ["organ"] * 40
+    groups = [f"song{i // 8}" for i in range(40)] + [f"stop{i // 8}" for i in range(40)]
+    for seed in range(4):
+        split = split_indices(labels, groups, test_fraction=0.2, seed=seed, test_groups=["song3"])
+        test_groups = {groups[i] for i in split.test}
+        assert "song3" in test_groups and sum(groups[i] == "song3" for i in split.test) == 8
+        assert not {groups[i] for i in split.train + split.val} & test_groups
+    with pytest.raises(DatasetError, match="song9"):
+        split_indices(labels, groups, test_groups=["song9"])

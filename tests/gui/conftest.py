@@ -114,6 +114,9 @@ class ScriptedDialogs:
     def open_files(self, *a, **k):
         return self._next([])
 
+    def open_folder(self, *a, **k):
+        return self._next("")
+
     def save_file(self, *a, **k):
         return self._next("")
 

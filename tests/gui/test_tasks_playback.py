@@ -78,6 +78,28 @@ def test_a_new_job_supersedes_the_running_one(qtbot):
     assert done == ["done"]
 
 
+def test_a_job_cancelled_after_its_last_report_hands_its_result_to_on_dropped(qtbot):
+    """A task that finished its work while being cancelled: its result is dropped, but can be undone."""
+    import threading
+
+    runner = TaskRunner()
+    inside, gate, done, dropped = threading.Event(), threading.Event(), [], []
+
+    def finishing():
+        yield Progress(0.9, "saving")
+        inside.set()
+        gate.wait(5)  # writing files: no more yields, so the cancel cannot land
+        return "written"
+
+    runner.submit(finishing(), on_done=done.append, on_dropped=dropped.append, name="finishing")
+    assert inside.wait(5)
+    runner.cancel()
+    gate.set()
+    assert runner.wait(5000)
+    qtbot.waitUntil(lambda: dropped == ["written"], timeout=2000)
+    assert done == [] and not runner.busy
+
+
 # -- playback ------------------------------------------------------------------------------
 @pytest.fixture
 def player(qtbot):

@@ -21,13 +21,16 @@ from relstudio.core.collection.worker import JobSpec
 from relstudio.core.errors import ParameterError
 from relstudio.core.progress import Progress, Task
 
-SPAWN_WORTH = 16  # with the default worker count, fewer tracks than this run in this process
+# Unless --workers says otherwise, worker processes are used only with ≥ 4 cores and at least this
+# much audio: each one spends ~3.5 CPU-s starting (torch, librosa), what one process needs for
+# ~35 min of 5-s clips, and one process already keeps 2 cores busy (docs/benchmarks.md, Collections).
+SPAWN_WORTH_SECONDS = 3600.0
 AUDIO_EXTENSIONS = frozenset({".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aif", ".aiff", ".aifc", ".au",
                               ".snd", ".w64", ".rf64", ".caf", ".m4a", ".mp4", ".wma", ".webm"})
 
 
 def find_tracks(folder, *, extensions=AUDIO_EXTENSIONS, exclude=()) -> list[Path]:
-    """Audio files under ``folder`` (recursively, by extension, sorted; hidden files and ``exclude`` folders skipped)."""
+    """Audio files under ``folder``: recursive, by extension, sorted; hidden files and ``exclude`` folders skipped."""
     folder = Path(folder)
     if not folder.is_dir():
         raise ParameterError(f"{folder} is not a folder")
@@ -61,6 +64,22 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def estimated_seconds(paths, *, sample: int = 16) -> float:
+    """Total duration of ``paths`` extrapolated from the headers of up to ``sample`` of them."""
+    import soundfile as sf
+
+    if not paths:
+        return 0.0
+    step = max(1, len(paths) // sample)
+    seen = []
+    for p in list(paths)[::step][:sample]:
+        try:
+            seen.append(sf.info(str(p)).duration)
+        except Exception:  # noqa: BLE001 — unreadable here: counted as a long file
+            seen.append(600.0)
+    return sum(seen) / len(seen) * len(paths)
+
+
 def analyze_collection(folder, experts, *, output=None, cache=None, viewpoint: str | None = None,
                        relnet="auto", workers: int | None = None, device: str = "cpu", scheduler: str | None = None,
                        top_k: int = 3, excerpt_seconds: float = 2.0, write_every: float = 5.0,
@@ -74,7 +93,8 @@ def analyze_collection(folder, experts, *, output=None, cache=None, viewpoint: s
     cache : :class:`~relstudio.core.cache.ProbabilityCache`; finished rows are cached beside it
     relnet : RELNET (or other classifier) file classifying tracks; ``"auto"`` finds one trained on
         exactly these experts in the library folders; None or none found: SUM fusion of the experts
-    workers : CPU worker processes (default: one per core; ≤ 1 runs in this process)
+    workers : CPU worker processes (≤ 1: this process, batching clips; default: one per core when
+        there are ≥ 4 cores and about an hour of audio or more to analyse, else this process)
     device : "cpu", "cuda" or "auto"; on a GPU one process batches clips through the experts
     scheduler : ``tcp://HOST:PORT`` of a Dask scheduler (or a ``distributed.Client``)
     runner : a runner generator function (for tests); overrides workers/device/scheduler
@@ -111,12 +131,13 @@ def analyze_collection(folder, experts, *, output=None, cache=None, viewpoint: s
 
         method = check_classifier(relnet_path, infos)
     classifier_id = f"{method}:{_file_hash(Path(relnet_path))}" if relnet_path else method
-    spec = JobSpec(tuple(paths), str(cache.folder) if cache is not None and cache.folder and scheduler is None else None,
+    shared_cache = cache is not None and cache.folder is not None and scheduler is None
+    spec = JobSpec(tuple(paths), str(cache.folder) if shared_cache else None,
                    relnet_path, top_k, excerpt_seconds, dev.type if dev is not None else "cpu")
     rows = RowCache.beside(cache) if cache is not None else RowCache(None)
     fe_fp, fps = frontend.fingerprint(), [i.fingerprint for i in infos]
-    results = CollectionResults(str(folder.resolve()), [{"label": i.label, "fingerprint": i.fingerprint} for i in infos],
-                                viewpoint, fe_fp, method, spec.settings)
+    refs = [{"label": i.label, "fingerprint": i.fingerprint} for i in infos]
+    results = CollectionResults(str(folder.resolve()), refs, viewpoint, fe_fp, method, spec.settings)
     total = len(tracks)
     counts = {"analysed": 0, "reused": 0, "failed": 0}
     t_start = time.perf_counter()
@@ -210,9 +231,12 @@ def _choose_runner(todo, spec: JobSpec, workers, scheduler):
         return partial(dask_runner, scheduler=scheduler)
     if spec.device != "cpu":
         return runners.inline_runner
+    inline = lambda paths, s: runners.inline_runner(paths, replace(s, threads=1))  # noqa: E731
     asked = workers
     workers = min(default_workers() if asked is None else int(asked), max(1, len(todo)))
-    if workers <= 1 or (asked is None and len(todo) < SPAWN_WORTH):  # starting processes costs seconds
-        return runners.inline_runner
+    if asked is None and (workers < 4 or estimated_seconds(todo) < SPAWN_WORTH_SECONDS):
+        workers = 1
+    if workers <= 1:
+        return inline
     threads = max(1, default_workers() // workers)
     return lambda paths, s: runners.process_runner(paths, replace(s, threads=threads), workers=workers)

@@ -32,17 +32,23 @@ class Preview:
     relevance: float  # mean R_max of the segments inside the excerpt
 
 
-def best_excerpt(analysis, seconds: float) -> tuple[float, float, float]:
-    """``(start, end, mean R_max)`` of the most relevant ``seconds`` of ``analysis``.
+def best_excerpt(analysis, seconds: float, *, by: str = "relevance") -> tuple[float, float, float]:
+    """``(start, end, mean score)`` of the most relevant ``seconds`` of ``analysis``.
 
-    The window of segments with the largest R_max sum is centred in an
-    excerpt of exactly ``min(seconds, duration)`` seconds, kept inside the track.
+    The window of segments with the largest score sum — R_max (``by="relevance"``)
+    or R·P of one class (``by="class:<label>"``) — is centred in an excerpt of
+    exactly ``min(seconds, duration)`` seconds, kept inside the track.
     """
+    from relstudio.core.collection.excerpts import class_scores
+    from relstudio.core.collection.ranking import parse_by
+
     if not seconds > 0:
         raise ParameterError(f"preview length must be positive seconds, got {seconds!r}")
     duration = float(analysis.duration)
     length = min(float(seconds), duration)
-    rel = analysis.relevance
+    label = parse_by(by, analysis.labels)
+    rel = analysis.relevance if label is None else class_scores(analysis.probs, analysis.certainty)[
+        analysis.labels.index(label)]
     if rel.size == 0:
         return 0.0, length, 0.0
     first, stop, score = best_windows(rel, window_segments(analysis.frontend, seconds, rel.size), 1)[0]
@@ -94,11 +100,12 @@ def playlist_text(previews: list[Preview], folder: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def make_previews(tracks, experts, *, output, seconds: float = 15.0, fmt: str = "flac", fade_seconds: float = 0.25,
-                  cache=None, device=None) -> Task[tuple[list[Preview], list[dict]]]:
+def make_previews(tracks, experts, *, output, seconds: float = 15.0, by: str = "relevance", fmt: str = "flac",
+                  fade_seconds: float = 0.25, cache=None, device=None) -> Task[tuple[list[Preview], list[dict]]]:
     """Write a preview of every track in ``tracks`` into ``output`` and a playlist ``previews.m3u``.
 
-    ``experts`` are loaded experts (one front end). Yields :class:`Progress`;
+    ``experts`` are loaded experts (one front end); ``by`` is ``"relevance"`` or
+    ``"class:<label>"`` (see :func:`best_excerpt`). Yields :class:`Progress`;
     returns ``(previews, failures)`` where failures are ``{path, reason}``.
     """
     from relstudio.core.analysis import analyze
@@ -108,6 +115,10 @@ def make_previews(tracks, experts, *, output, seconds: float = 15.0, fmt: str = 
 
     if fmt not in FORMATS:
         raise ParameterError(f"preview format must be one of {FORMATS}, got {fmt!r}")
+    if by != "relevance":
+        from relstudio.core.collection.ranking import parse_by
+
+        parse_by(by, [e.label for e in experts])  # a wrong class fails before any work
     if not seconds > 0 or fade_seconds < 0:
         raise ParameterError(f"need seconds > 0 and fade ≥ 0, got {seconds}, {fade_seconds}")
     experts = list(experts)
@@ -121,7 +132,7 @@ def make_previews(tracks, experts, *, output, seconds: float = 15.0, fmt: str = 
         try:
             clip = load_audio(track, rate=rate)
             analysis = run_task(analyze(clip, experts, cache=cache, device=device, keep_mel=False))
-            start, end, score = best_excerpt(analysis, seconds)
+            start, end, score = best_excerpt(analysis, seconds, by=by)
             audio, native = clip.load_original()
             piece = audio[int(round(start * native)):int(round(end * native))]
             piece = piece[:, 0] if piece.shape[1] == 1 else piece

@@ -16,15 +16,29 @@ from relstudio.core.errors import ParameterError
 WHAT = ("tracks", "excerpts")
 
 
+def _match(name: str, labels) -> str | None:
+    """``name`` itself, or the one label whose class part (before ``" (family)"``) is ``name``."""
+    if name in labels:
+        return name
+    same_class = [lab for lab in labels if lab.rsplit(" (", 1)[0] == name.rsplit(" (", 1)[0]]
+    if len(same_class) > 1:
+        raise ParameterError(f"class {name!r} is ambiguous here: {', '.join(same_class)}")
+    return same_class[0] if same_class else None
+
+
 def parse_by(by: str, labels) -> str | None:
-    """The class label named by ``by`` (``None`` for ``"relevance"``); errors name the known classes."""
+    """The class label named by ``by`` (``None`` for ``"relevance"``); errors name the known classes.
+
+    ``"class:metal"`` finds the label ``"metal (genre)"`` when it is the only metal one.
+    """
     if by == "relevance":
         return None
     if isinstance(by, str) and by.startswith("class:"):
-        label = by[len("class:"):]
-        if label in labels:
-            return label
-        raise ParameterError(f"no class {label!r} in this table (classes: {', '.join(labels) or 'none'})")
+        name = by[len("class:"):]
+        found = _match(name, labels)
+        if found is None:
+            raise ParameterError(f"no class {name!r} in this table (classes: {', '.join(labels) or 'none'})")
+        return found
     raise ParameterError(f"--by must be 'relevance' or 'class:<name>', got {by!r}")
 
 
@@ -46,23 +60,26 @@ def rank(results, *, by: str = "relevance", what: str = "tracks", limit: int | N
         raise ParameterError(f"what must be one of {WHAT}, got {what!r}")
     if limit is not None and limit < 1:
         raise ParameterError(f"limit must be ≥ 1, got {limit}")
+    # the classifier's classes (a RELNET's may be "metal") and the experts' labels ("metal (genre)")
     classes = list(results.labels)
     for row in results.rows:
         classes += [c for c in row["scores"] if c not in classes]
     label = parse_by(by, classes)
+    expert = _match(label, results.labels) if label is not None else None
     items = []
     for row in results.rows:
-        excerpts = row["excerpts"] if label is None else row.get("class_excerpts", {}).get(label, [])
+        excerpts = row["excerpts"] if label is None else row.get("class_excerpts", {}).get(expert, [])
         if what == "tracks":
             best = excerpts[0] if excerpts else None
             if label is None:
                 key = (row["mean_relevance"], row["peak_relevance"])
             else:
-                key = (row["scores"].get(label, 0.0), best["classes"].get(label, 0.0) if best else 0.0)
+                score_key = _match(label, list(row["scores"]))
+                key = (row["scores"].get(score_key, 0.0), best["classes"].get(expert, 0.0) if best else 0.0)
             items.append((key, _item(row, best, key[0])))
         else:
             for e in excerpts:
-                score = e["relevance"] if label is None else e["classes"].get(label, 0.0)
+                score = e["relevance"] if label is None else e["classes"].get(expert, 0.0)
                 items.append(((score,), _item(row, e, score)))
     items.sort(key=lambda kv: kv[0], reverse=True)  # stable: ties keep table order
     ranked = [item for _, item in items[:limit]]

@@ -5,8 +5,9 @@ track (in completion order) and ``None`` as a heartbeat while it waits, so the
 consumer can report progress and cancel (close the generator) at any time;
 its ``finally`` stops the workers.
 
-- :func:`inline_runner`: this process; audio decoded ahead in threads, clips
-  batched through the fused experts (the GPU path; also one CPU process).
+- :func:`inline_runner`: this process; audio decoded ahead in two threads, clips
+  batched through the fused experts (the GPU path; on the CPU with one torch
+  thread while it runs: intra-op threads beside the decoders only spin).
 - :func:`process_runner`: a pool of worker processes on this machine, each
   loading the experts once.
 - ``relstudio.core.collection.dask.dask_runner``: a Dask distributed cluster.
@@ -38,8 +39,13 @@ def inline_runner(paths, spec: JobSpec, *, batch_size: int = 16, batch_seconds: 
 
     from relstudio.core.collection.batched import analyze_clips
 
+    import torch
+
     experts, cache, classifier = loaded(spec)
     rate = experts[0].info.frontend.sample_rate
+    threads_before = torch.get_num_threads()
+    if spec.threads:  # on the CPU: 1 torch thread beside the decoding threads (docs/benchmarks.md)
+        torch.set_num_threads(spec.threads)
     pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="relstudio-decode")
     queue: deque = deque()
     it = iter(paths)
@@ -78,6 +84,7 @@ def inline_runner(paths, spec: JobSpec, *, batch_size: int = 16, batch_seconds: 
             refill(prefetch)
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+        torch.set_num_threads(threads_before)
 
 
 def process_runner(paths, spec: JobSpec, *, workers: int = 2, start_method: str = "spawn"):
@@ -98,6 +105,7 @@ def process_runner(paths, spec: JobSpec, *, workers: int = 2, start_method: str 
                 return
             pending[pool.submit(run_one, str(path), spec)] = str(path)
 
+    finished = False
     try:
         refill()
         while pending:
@@ -113,5 +121,6 @@ def process_runner(paths, spec: JobSpec, *, workers: int = 2, start_method: str 
                     raise RelstudioError(f"a worker process died while analysing {path} ({exc}); "
                                          "run the batch again to resume") from exc
             refill()
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        finished = True
+    finally:  # done: let the workers exit; cancelled: drop queued tracks, running ones finish alone
+        pool.shutdown(wait=finished, cancel_futures=not finished)

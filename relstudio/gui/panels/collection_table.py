@@ -41,7 +41,9 @@ class CollectionModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return BASE_COLUMNS[section] if section < len(BASE_COLUMNS) else f"P({self.labels[section - len(BASE_COLUMNS)]})"
+            if section < len(BASE_COLUMNS):
+                return BASE_COLUMNS[section]
+            return f"P({self.labels[section - len(BASE_COLUMNS)]})"
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):

@@ -19,6 +19,7 @@ class ViewpointPanel(QGroupBox):
         self.doc = doc
         self.list = QListWidget()
         self.list.setMaximumHeight(132)
+        self.list.setSizeAdjustPolicy(QListWidget.SizeAdjustPolicy.AdjustToContents)  # no empty box
         self.list.setItemDelegate(TwoLineDelegate(self.list))
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.itemDoubleClicked.connect(lambda item: doc.apply_viewpoint(item.data(NAME_ROLE)))

@@ -99,13 +99,19 @@ class TimePlot(pg.PlotWidget):
         return self.vb.sceneBoundingRect().contains(scene_pos)
 
     def _scene_clicked(self, ev) -> None:
-        if ev.button() != Qt.MouseButton.LeftButton or not self._inside(ev.scenePos()):
+        if not self._inside(ev.scenePos()):
             return
         p = self.vb.mapSceneToView(ev.scenePos())
-        self.on_click(float(p.x()), float(p.y()), ev.scenePos())
+        if ev.button() == Qt.MouseButton.LeftButton:
+            self.on_click(float(p.x()), float(p.y()), ev.scenePos())
+        elif ev.button() == Qt.MouseButton.RightButton:
+            self.on_context(float(p.x()), float(p.y()), ev.screenPos())
 
     def on_click(self, t: float, y: float, scene_pos: QPointF) -> None:
         self.clicked.emit(t, y)
+
+    def on_context(self, t: float, y: float, screen_pos) -> None:
+        """A right click at time ``t`` (``screen_pos``: where a context menu would open)."""
 
     def _scene_moved(self, scene_pos) -> None:
         if self._inside(scene_pos):

@@ -4,7 +4,9 @@ Under the curve each segment is a bar in its winner's colour (bright above the
 threshold, dim below); the winner's name is written at the peaks above the
 threshold, thinned to keep them apart on screen; a draggable line sets the
 threshold; a second viewpoint's curve can be overlaid dashed. Hovering shows
-time, relevance, winner and every expert's probability.
+time, relevance, winner and every expert's probability. Review marks and the
+segments behind a class's score are drawn by :mod:`relstudio.gui.views.overlays`;
+a right click asks for the review menu of the segment under the mouse.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import QGraphicsTextItem
 from relstudio.core.waveform_lod import peak_envelope
 from relstudio.gui import theme
 from relstudio.gui.views.common import TimePlot, format_time
+from relstudio.gui.views.overlays import ContributionOverlay, ReviewOverlay
 
 Y_TOP = 1.25  # room above 1 for the legend row
 LABEL_CEILING = 1.07
@@ -81,10 +84,11 @@ def hover_html(doc, k: int) -> str:
 
 class RelevanceView(TimePlot):
     """Emits ``segmentActivated(k)`` for a click on a peak label or a highlighted segment,
-    ``seekRequested(t)`` for a click elsewhere."""
+    ``seekRequested(t)`` for a click elsewhere, ``contextRequested(k, screen_pos)`` for a right click."""
 
     segmentActivated = Signal(int)
     seekRequested = Signal(float)
+    contextRequested = Signal(int, object)
 
     def __init__(self, doc, parent=None):
         super().__init__(title="relevance", parent=parent)
@@ -141,6 +145,9 @@ class RelevanceView(TimePlot):
         doc.relevanceChanged.connect(self.refresh)
         doc.libraryChanged.connect(self.refresh)
         doc.thresholdChanged.connect(lambda _v: self.refresh())
+        self.review_overlay = ReviewOverlay(self, doc, y_top=Y_TOP)
+        self.contribution_overlay = ContributionOverlay(self, doc, y_top=Y_TOP)
+        doc.analysisChanged.connect(self.review_overlay.refresh)
         self.refresh()
 
     # -- drawing -------------------------------------------------------------------
@@ -197,6 +204,9 @@ class RelevanceView(TimePlot):
         for item, (x, y) in ((self.curve, self.curve_source), (self.compare_curve, self.compare_source)):
             item.setData(*peak_envelope(x, y, x0, x1, bins=bins)) if len(x) else item.setData([], [])
         self.refresh_labels()
+        if hasattr(self, "review_overlay"):
+            self.review_overlay.thin()
+            self.contribution_overlay.refresh()
 
     def _place_message(self) -> None:
         x0, x1 = self.visible_range()
@@ -272,6 +282,12 @@ class RelevanceView(TimePlot):
         else:
             self.seekRequested.emit(t)
         self.clicked.emit(t, y)
+
+    def on_context(self, t: float, y: float, screen_pos) -> None:
+        k = self.doc.segment_at(t)
+        if k >= 0:
+            self.doc.select_segment(k)
+            self.contextRequested.emit(k, screen_pos)
 
     def _hover(self, t: float, y: float) -> None:
         k = -1 if math.isnan(t) else self.doc.segment_at(t)

@@ -1,0 +1,169 @@
+"""What the open track is about: RELNET class probabilities next to the SUM and RV fusions, and why.
+
+:class:`ClassificationState` belongs to the Document (``doc.classification``).
+It finds the RELNET files of the library folders, picks the one whose experts
+are all enabled (``core.classification.matching_relnet``), runs it over the
+track in its own background lane (results cached per track × RELNET), and
+computes the fusions of the enabled experts with ``core.relevance.fuse``.
+``highlight(fingerprint, method)`` marks the segments that contributed most to
+a class's score; the relevance view draws them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from relstudio.core.classification import find_relnets, matching_relnet, segment_shares, top_segments
+from relstudio.core.experts.choice import expert_class
+from relstudio.core.relevance import fuse
+from relstudio.gui import jobs
+from relstudio.gui.tasks import TaskRunner
+
+METHODS = ("RELNET", "SUM", "RV")
+TOP_K = 5
+
+
+@dataclass(frozen=True)
+class ClassRow:
+    """One enabled expert's class: its RELNET probability (``None`` when no RELNET covers it) and fusions."""
+
+    fingerprint: str
+    label: str
+    cls: str
+    colour: str
+    relnet: float | None
+    sum: float
+    rv: float
+
+
+class ClassificationState(QObject):
+    changed = Signal()  # rows, RELNET result or status changed
+    highlightChanged = Signal()
+
+    def __init__(self, doc):
+        super().__init__(doc)
+        self.doc = doc
+        self.runner = TaskRunner(self)
+        self.runner.failed.connect(lambda name, exc, tb: doc._job_failed("RELNET failed", exc, tb))
+        self.relnets: list = []
+        self.relnet = None  # the matching ClassifierInfo
+        self.result = None  # TrackClassification of the open track with self.relnet
+        self._results: dict = {}  # (content hash, RELNET fingerprint) → TrackClassification
+        self.highlighted: np.ndarray = np.zeros(0, int)
+        self.highlight_key: tuple[str, str] | None = None  # (fingerprint, method)
+        self._running = None  # the (content hash, RELNET fingerprint) being computed
+        self.rescan()
+        doc.libraryChanged.connect(self.rescan)
+        doc.trackChanged.connect(self._track_changed)
+        doc.analysisChanged.connect(self.update)
+        doc.relevanceChanged.connect(self.update)
+
+    # -- RELNET --------------------------------------------------------------------------
+    def rescan(self) -> None:
+        self.relnets = find_relnets(folder for folder, _origin in self.doc.library.folders)
+        self.update()
+
+    def candidates(self) -> list:
+        """RELNETs whose experts are all usable in the library (they could be enabled)."""
+        usable = set(self.doc.usable_fingerprints())
+        return [r for r in self.relnets if r.frontend == self.doc.frontend and {fp for _, fp in r.experts} <= usable]
+
+    def _analysed(self) -> list[str]:
+        cur = self.doc.current()
+        return [e.fingerprint for e in cur.experts] if cur is not None else []
+
+    def update(self) -> None:
+        """Re-pick the RELNET for the enabled (analysed) experts; run it when its result is not known."""
+        relnet = matching_relnet(self.relnets, self._analysed(), frontend=self.doc.frontend)
+        self.relnet = relnet
+        track = self.doc.track
+        key = (track.clip.content_hash, relnet.fingerprint) if relnet is not None and track is not None else None
+        self.result = self._results.get(key) if key else None
+        if key is not None and self.result is None and not (self.runner.busy and self._running == key):
+            self._run(key)
+        old = self.highlighted
+        self._refresh_highlight()
+        self.changed.emit()
+        if not np.array_equal(old, self.highlighted):
+            self.highlightChanged.emit()
+
+    def _run(self, key) -> None:
+        entries = [self.doc.entry(fp) for _, fp in self.relnet.experts]
+        if any(e is None or not e.ok for e in entries):
+            return
+        clip = self.doc.track.clip
+        self._running = key
+        task = jobs.classify(clip, self.relnet, self.doc.library, entries, loaded=self.doc.loaded,
+                             device=self.doc.device)
+        self.runner.submit(task, name=f"RELNET {self.relnet.path.name}", on_done=lambda r, k=key: self._done(k, r))
+
+    def _done(self, key, result) -> None:
+        self._results[key] = result
+        self._running = None
+        self.update()
+
+    @property
+    def busy(self) -> bool:
+        return self.runner.busy
+
+    # -- the table -------------------------------------------------------------------
+    def rows(self) -> list[ClassRow]:
+        """One row per enabled expert that ran on the track, in the enabled order."""
+        cur = self.doc.current()
+        if cur is None or not cur.experts:
+            return []
+        sums, rvs = fuse(cur.probs, "SUM"), fuse(cur.probs, "RV")
+        rel = {}
+        if self.result is not None:
+            rel = {fp: float(self.result.clip_probs[i]) for i, fp in enumerate(self.result.experts)}
+        out = []
+        for i, ref in enumerate(cur.experts):
+            e = self.doc.entry(ref.fingerprint)
+            cls = expert_class(e) if e is not None else ref.label
+            out.append(ClassRow(ref.fingerprint, self.doc.display_label(ref.fingerprint), cls,
+                                self.doc.colour(ref.fingerprint), rel.get(ref.fingerprint), float(sums[i]),
+                                float(rvs[i])))
+        return out
+
+    def shares(self, fingerprint: str, method: str) -> np.ndarray | None:
+        """``(S,)`` each segment's share of this class's score under ``method`` (``None`` when not available)."""
+        cur = self.doc.current()
+        if cur is None:
+            return None
+        if method == "RELNET":
+            if self.result is None or fingerprint not in self.result.experts:
+                return None
+            return self.result.shares(self.result.experts.index(fingerprint))
+        fps = [e.fingerprint for e in cur.experts]
+        return segment_shares(cur.probs, method, fps.index(fingerprint)) if fingerprint in fps else None
+
+    def explain(self, fingerprint: str, method: str, k: int) -> str:
+        """Why segment ``k`` counts for this score: its class probability (× relevance for RELNET, RV)."""
+        cur = self.doc.current()
+        if method == "RELNET" and self.result is not None and fingerprint in self.result.experts:
+            c = self.result.experts.index(fingerprint)
+            return f"P {self.result.segment_probs[k, c]:.2f} × R {self.result.weights[k]:.2f}"
+        fps = [e.fingerprint for e in cur.experts] if cur is not None else []
+        if fingerprint not in fps:
+            return ""
+        p = cur.probs[fps.index(fingerprint), k]
+        return f"P {p:.2f}" if method == "SUM" else f"P {p:.2f}, wins with R {cur.relevance[k]:.2f}"
+
+    # -- highlight -------------------------------------------------------------------
+    def highlight(self, fingerprint: str | None, method: str = "RELNET") -> None:
+        """Highlight the top segments behind ``fingerprint``'s score (``None`` clears)."""
+        self.highlight_key = (fingerprint, method) if fingerprint else None
+        self._refresh_highlight()
+        self.highlightChanged.emit()
+
+    def _refresh_highlight(self) -> None:
+        shares = self.shares(*self.highlight_key) if self.highlight_key else None
+        self.highlighted = top_segments(shares, TOP_K) if shares is not None else np.zeros(0, int)
+
+    def _track_changed(self) -> None:
+        self.highlight_key, self.highlighted, self.result = None, np.zeros(0, int), None
+        self.highlightChanged.emit()
+        self.update()

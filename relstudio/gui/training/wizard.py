@@ -1,0 +1,64 @@
+"""The training wizard: labelled data → classes → settings → training (in the background) → results.
+
+It is modeless: the main window stays usable while it is open, and closing it
+does not stop a training. Starting a training queues it on the document's
+:class:`~relstudio.gui.training.queue.TrainingQueue`; a second wizard opened
+meanwhile queues another. ``TrainingWizard(doc, job=job)`` opens on an existing
+job's progress (or results) page.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWizard
+
+from relstudio.gui.training.data_pages import ClassesPage, SourcePage
+from relstudio.gui.training.progress_page import ProgressPage
+from relstudio.gui.training.queue import DONE
+from relstudio.gui.training.results_page import ResultsPage
+from relstudio.gui.training.settings_page import SettingsPage
+
+SOURCE, CLASSES, SETTINGS, TRAINING, RESULTS = range(5)
+
+
+class TrainingWizard(QWizard):
+    def __init__(self, doc, *, dialogs=None, job=None, parent=None):
+        super().__init__(parent)
+        self.doc = doc
+        if dialogs is None:
+            from relstudio.gui.dialogs import Dialogs
+
+            dialogs = Dialogs(self)
+        self.dialogs = dialogs
+        self.job = job
+        self.setWindowTitle("Train new experts — relstudio")
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
+        self.setButtonText(QWizard.WizardButton.CancelButton, "Close")
+        self.setWindowModality(Qt.WindowModality.NonModal)
+        self.resize(1000, 720)
+        self.source_page = SourcePage(self)
+        self.classes_page = ClassesPage(self)
+        self.settings_page = SettingsPage(self)
+        self.progress_page = ProgressPage(self)
+        self.results_page = ResultsPage(self)
+        for pid, page in ((SOURCE, self.source_page), (CLASSES, self.classes_page), (SETTINGS, self.settings_page),
+                          (TRAINING, self.progress_page), (RESULTS, self.results_page)):
+            self.setPage(pid, page)
+        if job is not None:
+            self.setStartId(RESULTS if job.state == DONE else TRAINING)
+
+    def reviewed_counts(self) -> dict:
+        """Clips per class the review marks would add (all classes that have positive marks)."""
+        return self.doc.review.counts()["clips"]
+
+    def start(self, request):
+        """Queue ``request`` on the document's training queue and watch it."""
+        self.job = self.doc.training.submit(request)
+        return self.job
+
+    def reject(self) -> None:
+        """Close: a scan is stopped, a training goes on in the background."""
+        self.classes_page.runner.cancel()
+        super().reject()

@@ -1,0 +1,113 @@
+"""Classification panel: RELNET's class probabilities and the SUM / RV fusions equal the core's, and why."""
+
+import numpy as np
+import pytest
+import torch
+from PySide6.QtCore import QPoint, Qt
+
+from relstudio.core.analysis import analyze
+from relstudio.core.audio import load_audio
+from relstudio.core.classification import segment_shares, top_segments
+from relstudio.core.experts.library import ExpertLibrary
+from relstudio.core.experts.relnet_file import load_classifier
+from relstudio.core.frontend import features, to_tensor
+from relstudio.core.progress import run_task
+from relstudio.core.relevance import fuse
+from relstudio.core.training.pipeline import train
+from relstudio.gui.document import Document
+from relstudio.gui.main_window import MainWindow
+from relstudio.gui.playback import Player
+from tests.gui.conftest import FakeBackend, ScriptedDialogs, wait_idle
+from tests.training_factory import FRONTEND, TINY, make_dataset
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """Experts and a RELNET trained by the core on a tiny synthetic folder."""
+    root = tmp_path_factory.mktemp("cls")
+    ds = make_dataset(root / "sounds", per_class=6, groups=3)
+    report = run_task(train(ds, out_dir=root / "models", config=TINY.replace(max_epochs=6), frontend=FRONTEND,
+                            relnet=True, family="syn", cache_folder=None))
+    return root / "models", report
+
+
+@pytest.fixture
+def window(qtbot, trained, cache, tmp_path, track):
+    library = ExpertLibrary([(trained[0], "user")], frontend=FRONTEND)
+    doc = Document(library=library, cache=cache, device="cpu", viewpoint_folder=tmp_path / "vp")
+    w = MainWindow(doc, player=Player(FakeBackend()), dialogs=ScriptedDialogs())
+    qtbot.addWidget(w)
+    w.resize(1300, 850)
+    w.show()
+    w.open_path(track)
+    wait_idle(qtbot, doc)
+    qtbot.waitUntil(lambda: doc.classification.result is not None and not doc.classification.busy, timeout=20000)
+    yield w
+    w.close()
+
+
+def test_panel_shows_the_core_relnet_and_fusions(qtbot, window, trained, track):
+    doc, panel = window.doc, window.classification_panel
+    library = doc.library
+    assert doc.classification.relnet.path == trained[1].models["relnet"]
+    experts = [library.load(e) for e in library.usable()]
+    fps = [e.fingerprint for e in experts]
+    assert sorted(doc.enabled) == sorted(fps)
+    clip = load_audio(track, rate=FRONTEND.sample_rate)
+    # fusions: core.relevance.fuse over the enabled experts' probabilities
+    expected = run_task(analyze(clip, [experts[fps.index(f)] for f in doc.enabled], device="cpu", keep_mel=False))
+    for i, fp in enumerate(doc.enabled):
+        assert panel.value(fp, "SUM") == pytest.approx(fuse(expected.probs, "SUM")[i], abs=1e-6)
+        assert panel.value(fp, "RV") == pytest.approx(fuse(expected.probs, "RV")[i], abs=1e-6)
+    # RELNET: the model's own forward pass over the whole track
+    relnet = load_classifier(trained[1].models["relnet"], experts=experts)
+    with torch.no_grad():
+        out = relnet.module(features(to_tensor(clip.samples), FRONTEND)[None])[0].numpy()
+    for c, (_label, fp) in enumerate(relnet.info.experts):
+        assert panel.value(fp, "RELNET") == pytest.approx(float(out[c]), abs=1e-5)
+    assert sum(panel.value(fp, "RELNET") for fp in fps) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_clicking_a_score_highlights_the_segments_behind_it(qtbot, window):
+    doc, panel = window.doc, window.classification_panel
+    view = window.timeline.relevance
+    item = panel.table.topLevelItem(1)
+    fp = item.data(0, Qt.ItemDataRole.UserRole)
+    rect = panel.table.visualItemRect(item)
+    x = panel.table.header().sectionPosition(3) + 5  # the RV column
+    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, rect.center().y()))
+    assert doc.classification.highlight_key == (fp, "RV")
+    cur = doc.current()
+    want = top_segments(segment_shares(cur.probs, "RV", doc.enabled.index(fp)), 5)
+    assert list(doc.classification.highlighted) == list(want)
+    assert view.contribution_overlay.segments == list(want)
+    assert panel.segments.count() == len(want)
+    # RELNET shares: relevance-weighted class probabilities of each segment
+    doc.classification.highlight(fp, "RELNET")
+    res = doc.classification.result
+    c = res.experts.index(fp)
+    shares = res.segment_probs[:, c] * res.weights
+    assert list(doc.classification.highlighted) == list(top_segments(shares / shares.sum(), 5))
+    # clicking a listed segment selects it and brings it into view
+    window.timeline.set_view_range(0.0, 0.5)
+    k = int(doc.classification.highlighted[-1])
+    item = panel.segments.item(panel.segments.count() - 1)
+    assert item.text().startswith(f"#{panel.segments.count()} ") and "P " in item.text() and "× R " in item.text()
+    qtbot.mouseClick(panel.segments.viewport(), Qt.MouseButton.LeftButton,
+                     pos=panel.segments.visualItemRect(item).center())
+    t0, t1 = window.timeline.view_range()
+    assert doc.selected == k and t0 <= doc.analysis.centres[k] <= t1 and t1 - t0 == pytest.approx(0.5)
+
+
+def test_without_all_its_experts_no_relnet_then_enable_them(qtbot, window):
+    doc, panel = window.doc, window.classification_panel
+    all_fps = list(doc.enabled)
+    doc.set_expert_enabled(all_fps[0], False)
+    assert doc.classification.relnet is None
+    assert all(panel.value(fp, "RELNET") is None for fp in all_fps[1:])
+    assert not panel.enable_button.isHidden()
+    qtbot.mouseClick(panel.enable_button, Qt.MouseButton.LeftButton)
+    assert sorted(doc.enabled) == sorted(all_fps)
+    wait_idle(qtbot, doc)
+    assert panel.value(all_fps[0], "RELNET") is not None  # cached result: no second RELNET run
+    assert np.isclose(sum(panel.value(fp, "RELNET") for fp in all_fps), 1.0)
