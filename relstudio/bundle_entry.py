@@ -102,4 +102,7 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # batch analysis with --workers starts copies of this executable
     raise SystemExit(main())

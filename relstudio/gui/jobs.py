@@ -44,7 +44,9 @@ def merge(base: Analysis | None, extra: Analysis) -> Analysis:
     probs = np.concatenate([base.probs, extra.probs[keep]], axis=0)
     experts = base.experts + tuple(extra.experts[i] for i in keep)
     mel = base.mel_db if base.mel_db is not None else extra.mel_db
-    return dataclasses.replace(base, experts=experts, probs=probs, mel_db=mel, seconds=base.seconds + extra.seconds)
+    warnings = base.warnings + tuple(w for w in extra.warnings if w not in base.warnings)
+    return dataclasses.replace(base, experts=experts, probs=probs, mel_db=mel, seconds=base.seconds + extra.seconds,
+                               warnings=warnings)
 
 
 def run_experts(clip: AudioClip, library, entries, *, base: Analysis | None, loaded: dict, cache=None,

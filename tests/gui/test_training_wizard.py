@@ -147,5 +147,12 @@ def test_cancel_leaves_nothing_and_the_queue_runs_the_next(qtbot, window, datase
     labels = {e.label for e in doc.library.usable()}
     assert "clicks (short)" in labels and not any("(long)" in lab for lab in labels)
     assert window.training_dock.isVisible()
-    texts = [window.training_panel.tree.topLevelItem(i).text(1) for i in range(2)]
+    panel = window.training_panel
+    texts = [panel.tree.topLevelItem(i).text(1) for i in range(2)]
     assert texts == [DONE, CANCELLED]
+    # "Show" on the finished one opens its results again
+    panel.tree.setCurrentItem(panel.tree.topLevelItem(0))
+    qtbot.mouseClick(panel.show_button, Qt.MouseButton.LeftButton)
+    shown = window.wizards[-1]
+    assert shown.job is second and shown.currentId() == RESULTS
+    assert [shown.results_page.experts.item(r, 0).text() for r in range(2)] == ["clicks (short)", "tone (short)"]
