@@ -144,3 +144,16 @@ def test_save_requires_suffix_and_label(tmp_path):
     with pytest.raises(ParameterError):
         save_expert(tmp_path / "x.expert.safetensors", module, label="")
     assert np.all(np.isfinite([p.detach().numpy().sum() for p in module.parameters()]))
+
+
+def test_library_finds_by_class_name_unless_ambiguous(tmp_path):
+    from relstudio.core.errors import ParameterError
+
+    random_expert(tmp_path, "metal (genre)", seed=1)
+    random_expert(tmp_path, "metal (sound)", seed=2)
+    random_expert(tmp_path, "organ (sound)", seed=3)
+    lib = ExpertLibrary([tmp_path], frontend=FrontendConfig.small())
+    assert lib.find("organ").label == "organ (sound)"
+    assert lib.find("metal (genre)").label == "metal (genre)"
+    with pytest.raises(ParameterError, match="ambiguous"):
+        lib.find("metal")

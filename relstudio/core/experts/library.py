@@ -108,6 +108,14 @@ class ExpertLibrary:
             if name_or_path in (e.label, e.path.name, e.path.name.replace(EXPERT_SUFFIX, "")) or (
                     e.info and e.info.fingerprint == name_or_path):
                 return e
+        from relstudio.core.experts.choice import expert_class
+
+        same_class = [e for e in self.entries if e.info and expert_class(e) == name_or_path]
+        if len(same_class) == 1:
+            return same_class[0]
+        if same_class:
+            options = ", ".join(repr(e.label) for e in same_class)
+            raise ParameterError(f"{name_or_path!r} is ambiguous: several experts detect it ({options})")
         known = ", ".join(sorted({e.label for e in self.entries})) or "none"
         raise ParameterError(f"no expert named {name_or_path!r} (known: {known})")
 
