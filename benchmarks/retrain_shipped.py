@@ -26,13 +26,13 @@ sys.path.insert(0, str(ROOT))
 
 FAMILIES = {
     "sound": dict(dataset="main", title="Sound classes", test_groups=("Feelings",), cross=None,
-                  colours={"speech": "#e6194b", "metal": "#4363d8", "electronic": "#3cb44b", "organ": "#f58231",
-                           "drums": "#911eb4"}),
+                  colours={"speech": "#ff5370", "metal": "#5c7cfa", "electronic": "#3ddc84", "organ": "#ffa040",
+                           "drums": "#c77dff"}),
     "instrument": dict(dataset="instr_fluid", title="Instruments", test_groups=(), cross="instr_generaluser",
-                       colours={"piano": "#42d4f4", "guitar": "#f032e6", "violin": "#9a9a00", "flute": "#469990",
-                                "trumpet": "#9a6324", "clarinet": "#800000"}),
+                       colours={"piano": "#42d4f4", "guitar": "#f032e6", "violin": "#e6d84a", "flute": "#4fd1c5",
+                                "trumpet": "#d4a373", "clarinet": "#ff7b7b"}),
     "genre": dict(dataset="genre", title="Genre viewpoint", test_groups=("Feelings",), cross=None,
-                  colours={"metal": "#000075", "orchestral": "#808000", "electronic": "#e377c2"}),
+                  colours={"metal": "#4dabf7", "orchestral": "#ffd43b", "electronic": "#ff6bcb"}),
 }
 
 
