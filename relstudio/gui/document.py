@@ -6,6 +6,12 @@ run on this track, the viewpoints, the threshold, the selected segment and the
 playback position. The relevance of any expert set is ``analysis.select(...)``
 — cheap numpy, no inference. Only experts that never ran on this track start a
 background job (and the probability cache makes experts seen before free).
+
+It also owns the review marks (``review``: :class:`~relstudio.gui.review.ReviewState`),
+the classification of the track (``classification``: RELNET next to the SUM and RV
+fusions, :class:`~relstudio.gui.classification.ClassificationState`) and the training
+queue (``training``: :class:`~relstudio.gui.training.queue.TrainingQueue`); experts a
+finished training wrote are listed and enabled at once (``adopt_trained``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Status bar: messages, analysis progress with Cancel, warnings, training, cursor time, analysis time, device, audio."""
+"""Status bar: messages, analysis progress and Cancel, warnings, training, cursor and analysis time, device, audio."""
 
 from __future__ import annotations
 

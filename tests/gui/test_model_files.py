@@ -65,7 +65,8 @@ def test_dropping_models_imports_them_and_explains_missing_experts(qtbot, window
     assert not window.doc.runner.busy
     titles = [t for t, _ in window.dialogs.errors]
     assert titles == ["RELNET imported", "Cannot import model"]
-    assert "stranger" in window.dialogs.errors[0][1] and "not an expert file nor another relstudio model" in window.dialogs.errors[1][1]
+    assert "stranger" in window.dialogs.errors[0][1]
+    assert "not an expert file nor another relstudio model" in window.dialogs.errors[1][1]
     assert (user_experts_dir() / "lonely.relnet.safetensors").exists()
 
 

@@ -5,7 +5,6 @@ import time
 import pytest
 from PySide6.QtCore import Qt
 
-from relstudio.core.progress import run_task
 from relstudio.core.training.config import TrainingConfig
 from relstudio.core.training.scan import scan_dataset
 from relstudio.gui.document import Document

@@ -86,8 +86,8 @@ class ReviewLayer:
         if not isinstance(d, dict) or not isinstance(d.get("labels", []), list):
             raise ParameterError(f"a review layer must be an object with a 'labels' list, got {d!r:.80}")
         try:
-            labels = tuple(ReviewLabel(float(m["start"]), float(m["end"]), str(m["label"]), bool(m.get("positive", True)))
-                           for m in d.get("labels", []))
+            labels = tuple(ReviewLabel(float(m["start"]), float(m["end"]), str(m["label"]),
+                                       bool(m.get("positive", True))) for m in d.get("labels", []))
         except (KeyError, TypeError, ValueError) as exc:
             raise ParameterError(f"malformed review mark in layer of {d.get('source')!r} ({exc})") from exc
         source = d.get("source")
