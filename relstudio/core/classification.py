@@ -1,8 +1,8 @@
 """Which classes a track is about: RELNET's clip probabilities, the expert fusions, and the segments behind them.
 
 - :func:`find_relnets` lists the ``*.relnet.safetensors`` files of the library
-  folders (header only); :func:`matching_relnet` picks the one whose experts
-  are all enabled (the largest such set).
+  folders (header only); :func:`matching_relnets` those whose experts are all
+  enabled (the largest sets first).
 - :func:`classify_track` runs a RELNET over a whole track (chunked like
   :func:`relstudio.core.analysis.analyze`, segment-aligned, so the result
   equals one pass over the whole track) and returns a :class:`TrackClassification`.
@@ -60,12 +60,17 @@ def find_relnets(folders) -> list[ClassifierInfo]:
     return found
 
 
-def matching_relnet(relnets, enabled, *, frontend=None) -> ClassifierInfo | None:
-    """The RELNET whose experts (fingerprints) are all in ``enabled``, the one with most experts first."""
+def matching_relnets(relnets, enabled, *, frontend=None) -> list[ClassifierInfo]:
+    """The RELNETs whose experts (fingerprints) are all in ``enabled``: most experts first, then by path."""
     enabled = set(enabled)
     fits = [r for r in relnets if r.experts and {fp for _, fp in r.experts} <= enabled
             and (frontend is None or r.frontend == frontend)]
-    fits.sort(key=lambda r: (-len(r.experts), str(r.path)))
+    return sorted(fits, key=lambda r: (-len(r.experts), str(r.path)))
+
+
+def matching_relnet(relnets, enabled, *, frontend=None) -> ClassifierInfo | None:
+    """The first of :func:`matching_relnets` (``None`` when no RELNET has all its experts enabled)."""
+    fits = matching_relnets(relnets, enabled, frontend=frontend)
     return fits[0] if fits else None
 
 

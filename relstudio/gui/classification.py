@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from relstudio.core.classification import find_relnets, matching_relnet, segment_shares, top_segments
+from relstudio.core.classification import find_relnets, matching_relnets, segment_shares, top_segments
 from relstudio.core.experts.choice import expert_class
 from relstudio.core.relevance import fuse
 from relstudio.gui import jobs
@@ -49,7 +49,9 @@ class ClassificationState(QObject):
         self.runner = TaskRunner(self)
         self.runner.failed.connect(lambda name, exc, tb: doc._job_failed("RELNET failed", exc, tb))
         self.relnets: list = []
-        self.relnet = None  # the matching ClassifierInfo
+        self.relnet = None  # the RELNET in use: the preferred one when it matches, else the largest match
+        self.matches: list = []  # every RELNET whose experts are all enabled
+        self.preferred: str | None = None  # fingerprint of the RELNET the user picked
         self.result = None  # TrackClassification of the open track with self.relnet
         self._results: dict = {}  # (content hash, RELNET fingerprint) → TrackClassification
         self.highlighted: np.ndarray = np.zeros(0, int)
@@ -77,7 +79,9 @@ class ClassificationState(QObject):
 
     def update(self) -> None:
         """Re-pick the RELNET for the enabled (analysed) experts; run it when its result is not known."""
-        relnet = matching_relnet(self.relnets, self._analysed(), frontend=self.doc.frontend)
+        self.matches = matching_relnets(self.relnets, self._analysed(), frontend=self.doc.frontend)
+        relnet = next((r for r in self.matches if r.fingerprint == self.preferred), None) or (
+            self.matches[0] if self.matches else None)
         self.relnet = relnet
         track = self.doc.track
         key = (track.clip.content_hash, relnet.fingerprint) if relnet is not None and track is not None else None
@@ -89,6 +93,11 @@ class ClassificationState(QObject):
         self.changed.emit()
         if not np.array_equal(old, self.highlighted):
             self.highlightChanged.emit()
+
+    def choose(self, fingerprint: str) -> None:
+        """Use the RELNET ``fingerprint`` while its experts are enabled (several may match)."""
+        self.preferred = fingerprint
+        self.update()
 
     def _run(self, key) -> None:
         entries = [self.doc.entry(fp) for _, fp in self.relnet.experts]

@@ -111,3 +111,35 @@ def test_without_all_its_experts_no_relnet_then_enable_them(qtbot, window):
     wait_idle(qtbot, doc)
     assert panel.value(all_fps[0], "RELNET") is not None  # cached result: no second RELNET run
     assert np.isclose(sum(panel.value(fp, "RELNET") for fp in all_fps), 1.0)
+
+
+def test_when_several_relnets_match_the_user_picks_one(qtbot, window, tmp_path, track):
+    from relstudio.core.experts.relnet_file import save_classifier
+    from relstudio.core.nets.relnet import RelNet
+
+    doc, panel = window.doc, window.classification_panel
+    first = doc.classification.relnet
+    assert panel.chooser.isHidden()
+    experts = [doc.library.load(doc.entry(fp)) for _, fp in first.experts]
+    torch.manual_seed(5)
+    more = tmp_path / "more"
+    other = save_classifier(more / "other.relnet.safetensors", RelNet(FRONTEND, [e.module for e in experts], 3,
+                                                                        first.net),
+                            classes=first.classes, experts=experts)
+    doc.library.folders.append((more, "user"))
+    doc.rescan_library()
+    matches = doc.classification.matches
+    assert {r.fingerprint for r in matches} == {other.fingerprint, first.fingerprint}
+    assert doc.classification.relnet is matches[0]  # equal sizes: the first by path until the user picks
+    assert not panel.chooser.isHidden() and panel.chooser.count() == 2
+    panel.chooser.activated.emit(panel.chooser.findData(first.fingerprint))  # as a user's pick does
+    assert doc.classification.relnet.fingerprint == first.fingerprint
+    panel.chooser.activated.emit(panel.chooser.findData(other.fingerprint))
+    qtbot.waitUntil(lambda: doc.classification.result is not None
+                    and doc.classification.result.relnet.fingerprint == other.fingerprint, timeout=10000)
+    clip = load_audio(track, rate=FRONTEND.sample_rate)
+    model = load_classifier(other.path, experts=experts)
+    with torch.no_grad():
+        out = model.module(features(to_tensor(clip.samples), FRONTEND)[None])[0].numpy()
+    for c, (_label, fp) in enumerate(other.experts):
+        assert panel.value(fp, "RELNET") == pytest.approx(float(out[c]), abs=1e-5)

@@ -13,7 +13,7 @@ import html
 
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem, QPushButton,
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem, QPushButton,
                                QStyledItemDelegate, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from relstudio.gui import theme
@@ -58,6 +58,11 @@ class ClassificationPanel(QWidget):
         self.enable_button = QPushButton("Enable its experts")
         self.enable_button.setToolTip("Enable exactly the experts of this RELNET so it can classify the track")
         self.enable_button.clicked.connect(self._enable_candidate)
+        self.chooser = QComboBox()
+        self.chooser.setToolTip("Several RELNETs have all their experts enabled: pick one")
+        self.chooser.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.chooser.setMinimumContentsLength(16)  # long names never widen the dock
+        self.chooser.activated.connect(lambda i: self.state.choose(self.chooser.itemData(i)))
         self.table = QTreeWidget()
         self.table.setColumnCount(1 + len(METHODS))
         self.table.setHeaderLabels(["Class", *METHODS])
@@ -92,6 +97,7 @@ class ClassificationPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
+        layout.addWidget(self.chooser)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.caption)
         layout.addWidget(self.segments)
@@ -115,6 +121,14 @@ class ClassificationPanel(QWidget):
             self.header.setText(f"<span style='color:{theme.TEXT_DIM}'>No RELNET for these experts — train one "
                                 "with Experts ▸ Train new experts… SUM and RV fusion below.</span>")
         self.enable_button.setVisible(st.relnet is None and bool(st.candidates()))
+        self.chooser.blockSignals(True)
+        self.chooser.clear()
+        for r in st.matches:
+            self.chooser.addItem(f"{r.path.name} — {len(r.experts)} experts: {', '.join(r.classes)}", r.fingerprint)
+        if st.relnet is not None:
+            self.chooser.setCurrentIndex(max(0, self.chooser.findData(st.relnet.fingerprint)))
+        self.chooser.blockSignals(False)
+        self.chooser.setVisible(len(st.matches) > 1)
         self.table.clear()
         for row in rows:
             item = QTreeWidgetItem([row.label])

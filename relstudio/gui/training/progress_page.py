@@ -86,6 +86,7 @@ class ProgressPage(QWizardPage):
     def _epoch(self, job_id: int, _stage: str, _epoch: int) -> None:
         if self.job is not None and job_id == self.job.id:
             self.plot.refresh()
+            self._update()
 
     def _tick(self) -> None:
         if self.job is not None and self.job.state == RUNNING:
@@ -128,7 +129,8 @@ class ProgressPage(QWizardPage):
         if not job.stage:
             return f"<b>preparing the data</b> — {job.message}"
         config = job.request.config
-        text = f"<b>{STAGES.get(job.stage, job.stage)}</b> — epoch {job.epoch} (at most {config.max_epochs})"
+        done = f"{job.epoch} epoch{'s' if job.epoch != 1 else ''} done"
+        text = f"<b>{STAGES.get(job.stage, job.stage)}</b> — {done} (at most {config.max_epochs})"
         if job.stage == "experts":
             n = len(job.request.classes)
             text += f" · {len(job.active)} of {n} experts still improving (patience {config.patience})"

@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics
 
 POSITIVE = "#5fd38d"
 NEGATIVE = "#ff6b6b"
-HIGHLIGHT = "#ffd54a"
+HIGHLIGHT = "#f4f6fa"  # neutral: no expert colour, not the yellow cursor
 STRIP = 0.045
 
 
@@ -135,7 +135,7 @@ class ContributionOverlay:
             self.plot.addItem(tag, ignoreBounds=True)
             self.items.append(tag)
         fill = QColor(HIGHLIGHT)
-        fill.setAlpha(56)
+        fill.setAlpha(38)
         for t0, t1, _ranks in spans:
             shade = pg.BarGraphItem(x=[(t0 + t1) / 2], height=[self.y_top], width=[t1 - t0], y0=[0.0], brush=fill,
                                     pen=None)

@@ -113,7 +113,7 @@ class RelevanceView(TimePlot):
             hoverPen=pg.mkPen(theme.THRESHOLD, width=2.5), label="threshold {value:.2f}",
             labelOpts={"position": 0.01, "color": theme.THRESHOLD, "anchors": [(0, 1), (0, 1)],
                        "fill": QColor(18, 20, 25, 210)})
-        self.threshold_line.setZValue(30)
+        self.threshold_line.setZValue(36)  # its label stays readable over peak labels
         self.threshold_line.setBounds((0.0, 1.0))
         self.addItem(self.threshold_line, ignoreBounds=True)
         self.threshold_line.sigPositionChangeFinished.connect(lambda line: doc.set_threshold(line.value()))
