@@ -106,7 +106,7 @@ def load_audio(path, *, rate: int = 44100) -> AudioClip:
     if any("clipped" in n for n in notes):
         np.clip(mono, -64.0, 64.0, out=mono)  # resampling overshoot of an already clipped signal
     mono, warnings = _sanitise(mono)
-    return AudioClip(mono, rate, path, native_rate, channels, _file_hash(path), notes + warnings)
+    return AudioClip(mono, rate, path, native_rate, channels, file_hash(path), notes + warnings)
 
 
 class _NotSoundfile(Exception):
@@ -275,7 +275,8 @@ def _sanitise(x: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
     return x, tuple(warnings)
 
 
-def _file_hash(path: Path) -> str:
+def file_hash(path) -> str:
+    """Content hash of a file (size + bytes, blake2b-128): the key of every per-file cache."""
     h = hashlib.blake2b(digest_size=16)
     h.update(str(os.path.getsize(path)).encode())
     with open(path, "rb") as f:

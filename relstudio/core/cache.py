@@ -18,6 +18,29 @@ import numpy as np
 from relstudio.core.experts.model_file import atomic_write_bytes
 
 
+def write_checked_npz(path: Path, arr: np.ndarray) -> None:
+    """Store ``arr`` with a CRC in an npz file, through temp + rename; OSError propagates."""
+    buf = io.BytesIO()
+    np.savez(buf, data=arr, crc=np.array([zlib.crc32(arr.tobytes())], dtype=np.int64))
+    atomic_write_bytes(path, buf.getvalue())
+
+
+def read_checked_npz(path: Path, *, dtype, ndim: int) -> np.ndarray | None:
+    """The array of a :func:`write_checked_npz` file, or ``None`` (file deleted) when it is corrupt."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            arr, crc = z["data"], int(z["crc"][0])
+        if arr.dtype != dtype or arr.ndim != ndim or zlib.crc32(arr.tobytes()) != crc:
+            raise ValueError("checksum mismatch")
+        return arr
+    except Exception:
+        try:
+            path.unlink()
+        except OSError:
+            pass
+        return None
+
+
 def cache_key(content_hash: str, frontend_fp: str, expert_fp: str) -> str:
     return f"{content_hash}-{frontend_fp}-{expert_fp}"
 
@@ -59,10 +82,8 @@ class ProbabilityCache:
         path = self._path(key)
         if path is None:
             return
-        buf = io.BytesIO()
-        np.savez(buf, probs=arr, crc=np.array([zlib.crc32(arr.tobytes())], dtype=np.int64))
         try:
-            atomic_write_bytes(path, buf.getvalue())
+            write_checked_npz(path, arr)
         except OSError:
             pass  # a read-only cache folder only costs speed
 
@@ -73,16 +94,7 @@ class ProbabilityCache:
             self._memory.popitem(last=False)
 
     def _read(self, path: Path) -> np.ndarray | None:
-        try:
-            with np.load(path, allow_pickle=False) as z:
-                arr, crc = z["probs"], int(z["crc"][0])
-            if arr.dtype != np.float32 or arr.ndim != 1 or zlib.crc32(arr.tobytes()) != crc:
-                raise ValueError("checksum mismatch")
-            return arr
-        except Exception:
+        arr = read_checked_npz(path, dtype=np.float32, ndim=1)
+        if arr is None:
             self.corrupt += 1
-            try:
-                path.unlink()
-            except OSError:
-                pass
-            return None
+        return arr

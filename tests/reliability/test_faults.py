@@ -52,10 +52,10 @@ def test_corrupt_cache_entry_detected_and_recomputed(tmp_path, monkeypatch, clip
     else:
         buf = io.BytesIO()
         if damage == "bad-checksum":  # a well-formed file whose numbers changed after writing
-            np.savez(buf, probs=probs + 0.25, crc=np.array([zlib.crc32(probs.tobytes())], np.int64))
+            np.savez(buf, data=probs + 0.25, crc=np.array([zlib.crc32(probs.tobytes())], np.int64))
         elif damage == "wrong-shape":
             short = probs[:-3].copy()
-            np.savez(buf, probs=short, crc=np.array([zlib.crc32(short.tobytes())], np.int64))
+            np.savez(buf, data=short, crc=np.array([zlib.crc32(short.tobytes())], np.int64))
         else:  # np.load(allow_pickle=False) must refuse it
             buf.write(pickle.dumps({"probs": probs}))
         entry.write_bytes(buf.getvalue())

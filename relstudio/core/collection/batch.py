@@ -102,7 +102,7 @@ def analyze_collection(folder, experts, *, output=None, cache=None, viewpoint: s
     Each yielded ``Progress.metrics`` carries ``done``/``total`` counts and, when a
     track finished, its table ``row`` (or a ``failure``) for views filling progressively.
     """
-    from relstudio.core.audio import _file_hash
+    from relstudio.core.audio import file_hash
     from relstudio.core.device import choose_device
     from relstudio.core.experts.expert_file import read_expert_info
 
@@ -130,7 +130,7 @@ def analyze_collection(folder, experts, *, output=None, cache=None, viewpoint: s
         from relstudio.core.collection.classify import check_classifier
 
         method = check_classifier(relnet_path, infos)
-    classifier_id = f"{method}:{_file_hash(Path(relnet_path))}" if relnet_path else method
+    classifier_id = f"{method}:{file_hash(Path(relnet_path))}" if relnet_path else method
     shared_cache = cache is not None and cache.folder is not None and scheduler is None
     spec = JobSpec(tuple(paths), str(cache.folder) if shared_cache else None,
                    relnet_path, top_k, excerpt_seconds, dev.type if dev is not None else "cpu")
@@ -161,7 +161,7 @@ def analyze_collection(folder, experts, *, output=None, cache=None, viewpoint: s
     keys, todo = {}, []
     for path in tracks:
         try:
-            key = row_key(_file_hash(path), fe_fp, fps, classifier_id, spec.settings)
+            key = row_key(file_hash(path), fe_fp, fps, classifier_id, spec.settings)
         except OSError as exc:
             yield progress(f"cannot read {path.name}", failure=fail(path, f"cannot read ({exc.strerror or exc})"))
             continue

@@ -9,33 +9,20 @@ is decoded twice — not per epoch, not per training run.
 
 from __future__ import annotations
 
-import hashlib
-import io
-import os
-import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from relstudio.core.audio import file_hash
+from relstudio.core.cache import read_checked_npz, write_checked_npz
 from relstudio.core.errors import AudioReadError
-from relstudio.core.experts.model_file import atomic_write_bytes
 from relstudio.core.frontend import FrontendConfig, mel_db, to_tensor
 from relstudio.core.progress import Progress, Task
 
 _MEMORY: OrderedDict[str, np.ndarray] = OrderedDict()
 MEMORY_BYTES = 768 * 1024 * 1024
-
-
-def file_hash(path: Path) -> str:
-    """Content hash of a file (same recipe as :func:`relstudio.core.audio.load_audio`)."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update(str(os.path.getsize(path)).encode())
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 22):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def default_folder() -> Path:
@@ -51,21 +38,6 @@ def _remember(key: str, db: np.ndarray) -> None:
         _MEMORY.popitem(last=False)
 
 
-def _read(path: Path) -> np.ndarray | None:
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            db, crc = z["db"], int(z["crc"][0])
-        if db.dtype != np.float16 or db.ndim != 2 or zlib.crc32(db.tobytes()) != crc:
-            raise ValueError("checksum mismatch")
-        return db
-    except Exception:
-        try:
-            path.unlink()
-        except OSError:
-            pass
-        return None
-
-
 def clip_mel_db(path: Path, frontend: FrontendConfig, *, folder: Path | None = None) -> np.ndarray:
     """``(n_mels, frames)`` float16 dB mel of one file, from memory, disk or decoded (then stored)."""
     from relstudio.core.audio import load_audio
@@ -79,7 +51,7 @@ def clip_mel_db(path: Path, frontend: FrontendConfig, *, folder: Path | None = N
         _MEMORY.move_to_end(key)
         return _MEMORY[key]
     disk = (folder / f"{key}.npz") if folder is not None else None
-    db = _read(disk) if disk is not None and disk.exists() else None
+    db = read_checked_npz(disk, dtype=np.float16, ndim=2) if disk is not None and disk.exists() else None
     if db is None:
         clip = load_audio(path, rate=frontend.sample_rate)
         import torch
@@ -87,10 +59,8 @@ def clip_mel_db(path: Path, frontend: FrontendConfig, *, folder: Path | None = N
         with torch.inference_mode():
             db = mel_db(to_tensor(clip.samples), frontend).numpy().astype(np.float16)
         if disk is not None:
-            buf = io.BytesIO()
-            np.savez(buf, db=db, crc=np.array([zlib.crc32(db.tobytes())], dtype=np.int64))
             try:
-                atomic_write_bytes(disk, buf.getvalue())
+                write_checked_npz(disk, db)
             except OSError:
                 pass  # a read-only cache folder only costs speed
     _remember(key, db)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 
 from relstudio.gui import theme
@@ -69,6 +69,16 @@ class TimePlot(pg.PlotWidget):
         self.scene().sigMouseClicked.connect(self._scene_clicked)
         self.scene().sigMouseMoved.connect(self._scene_moved)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def on_view_change(self, slot) -> QTimer:
+        """Call ``slot`` once per event-loop pass after the visible range or the size changed."""
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(0)
+        timer.timeout.connect(slot)
+        self.vb.sigXRangeChanged.connect(lambda *_: timer.start())
+        self.vb.sigResized.connect(lambda *_: timer.start())
+        return timer
 
     def show_time_axis(self, on: bool) -> None:
         self.getPlotItem().getAxis("bottom").setStyle(showValues=on)

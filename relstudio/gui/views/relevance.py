@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QGraphicsTextItem
 
@@ -134,12 +134,7 @@ class RelevanceView(TimePlot):
             self.addItem(item, ignoreBounds=True)
         self.message = pg.TextItem(color=theme.TEXT_DIM, anchor=(0.5, 0.5))
         self.addItem(self.message, ignoreBounds=True)
-        self._relabel = QTimer(self)
-        self._relabel.setSingleShot(True)
-        self._relabel.setInterval(0)
-        self._relabel.timeout.connect(self.refresh_visible)
-        self.vb.sigXRangeChanged.connect(lambda *_: self._relabel.start())
-        self.vb.sigResized.connect(lambda *_: self._relabel.start())
+        self._relabel = self.on_view_change(self.refresh_visible)
         self.hovered.connect(self._hover)
         doc.trackChanged.connect(self.refresh)
         doc.relevanceChanged.connect(self.refresh)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, QTimer
+from PySide6.QtCore import QRectF
 
 from relstudio.core.waveform_lod import SpectrogramPyramid
 from relstudio.gui.views.common import TimePlot
@@ -79,12 +79,7 @@ class SpectrogramView(TimePlot):
         self.addItem(self.image)
         self.pyramid: SpectrogramPyramid | None = None
         self.columns_drawn = 0
-        self._redraw = QTimer(self)
-        self._redraw.setSingleShot(True)
-        self._redraw.setInterval(0)
-        self._redraw.timeout.connect(self.refresh)
-        self.vb.sigXRangeChanged.connect(lambda *_: self._redraw.start())
-        self.vb.sigResized.connect(lambda *_: self._redraw.start())
+        self._redraw = self.on_view_change(self.refresh)
         doc.trackChanged.connect(self._clear)
         doc.analysisChanged.connect(self._analysis_changed)
         self.mel_axis.set_frontend(doc.frontend)

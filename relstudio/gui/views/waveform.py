@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer
 
 from relstudio.gui import theme
 from relstudio.gui.views.common import TimePlot
@@ -22,12 +21,7 @@ class WaveformView(TimePlot):
         left = self.getPlotItem().getAxis("left")
         left.enableAutoSIPrefix(False)
         left.setTicks([[(0.0, "0")]])
-        self._redraw = QTimer(self)
-        self._redraw.setSingleShot(True)
-        self._redraw.setInterval(0)
-        self._redraw.timeout.connect(self.refresh)
-        self.vb.sigXRangeChanged.connect(lambda *_: self._redraw.start())
-        self.vb.sigResized.connect(lambda *_: self._redraw.start())
+        self._redraw = self.on_view_change(self.refresh)
         doc.trackChanged.connect(self._track_changed)
         self.points_drawn = 0
 
