@@ -260,19 +260,11 @@ def _sanitise(x: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
     """Replace non-finite samples and absurd peaks; no full-size temporaries on clean input."""
     if x.size == 0:
         return x, ()
-    warnings = []
     lo, hi = float(x.min()), float(x.max())
-    if not (np.isfinite(lo) and np.isfinite(hi)):
-        finite = np.isfinite(x)
-        bad = int(x.size - np.count_nonzero(finite))
-        x = np.where(finite, x, np.float32(0.0)).astype(np.float32)
-        warnings.append(f"{bad} non-finite samples (NaN/Inf) were replaced by silence")
-        lo, hi = float(x.min()), float(x.max())
-    peak = max(abs(lo), abs(hi))
-    if peak > 64.0:
-        np.clip(x, -64.0, 64.0, out=x)
-        warnings.append(f"samples up to {peak:.3g} were clipped to ±64")
-    return x, tuple(warnings)
+    if np.isfinite(lo) and np.isfinite(hi) and max(abs(lo), abs(hi)) <= 64.0:
+        return x, ()
+    x, bad, peak = _clean_block(x)
+    return x, _clean_notes(bad, peak)
 
 
 def file_hash(path) -> str:
