@@ -51,7 +51,7 @@ def gui_selftest(*, track=None, timeout: float = 300.0, out=print) -> int:
         doc.problem.connect(lambda title, text: problems.append(f"{title}: {text}"))
         doc.crashed.connect(lambda title, exc, tb: problems.append(f"{title}: {type(exc).__name__}: {exc}"))
         if not doc.enabled:
-            doc.set_enabled(doc.default_enabled())
+            doc.set_enabled(doc.roster.default_enabled())
         window.open_path(path)
         deadline = time.monotonic() + timeout
         while not problems and time.monotonic() < deadline:

@@ -1,13 +1,13 @@
-"""Analysis of one clip by a set of experts: a generator task returning an :class:`Analysis`.
+"""Analysis of clips by a set of experts: generator tasks returning an :class:`Analysis` per clip.
 
-Only experts whose probabilities are not cached run; they run fused as one
-network over chunks of the track (segment-aligned with the overlap one
-segment needs, so chunked results equal whole-track results exactly).
+The probabilities come from the one runner (:func:`relstudio.core.runner.run_experts`:
+cache, chunking, device, out-of-memory fallback); this module wraps them with
+segment times and the derived relevance and winners.
 """
 
 from __future__ import annotations
 
-import time
+import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -15,11 +15,12 @@ from pathlib import Path
 import numpy as np
 
 from relstudio.core.audio import AudioClip
-from relstudio.core.cache import ProbabilityCache, cache_key
+from relstudio.core.cache import ProbabilityCache
 from relstudio.core.errors import ParameterError
-from relstudio.core.frontend import FrontendConfig, features_from_db, mel_db, to_tensor
-from relstudio.core.progress import Progress, Task
+from relstudio.core.frontend import FrontendConfig
+from relstudio.core.progress import Task
 from relstudio.core.relevance import relevance_parts, winning_expert
+from relstudio.core.runner import ExpertRun, common_frontend, run_experts
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,23 @@ class Analysis:
                         tuple(self.experts[i] for i in index), self.probs[index], self.content_hash,
                         self.mel_db, self.seconds, self.warnings)
 
+    def merged(self, extra: "Analysis") -> "Analysis":
+        """This analysis with ``extra``'s experts appended (experts already here are kept as they are).
+
+        ``extra`` is another run over the same clip; its spectrogram is used when
+        this one has none, its warnings are added and the inference times summed.
+        """
+        known = {e.fingerprint for e in self.experts}
+        keep = [i for i, e in enumerate(extra.experts) if e.fingerprint not in known]
+        if not keep:
+            return self
+        probs = np.concatenate([self.probs, extra.probs[keep]], axis=0)
+        experts = self.experts + tuple(extra.experts[i] for i in keep)
+        mel = self.mel_db if self.mel_db is not None else extra.mel_db
+        warnings = self.warnings + tuple(w for w in extra.warnings if w not in self.warnings)
+        return dataclasses.replace(self, experts=experts, probs=probs, mel_db=mel, seconds=self.seconds + extra.seconds,
+                                   warnings=warnings)
+
     def top_segments(self, k: int = 10) -> np.ndarray:
         """Indices of the ``k`` most relevant segments, best first."""
         return np.argsort(-self.relevance, kind="stable")[:k]
@@ -103,18 +121,13 @@ class Analysis:
         return float(np.quantile(self.relevance, 1.0 - fraction))
 
 
-_FUSED: dict = {}
-
-
-def _fused(experts, device):
-    from relstudio.core.nets.expert_cnn import FusedExperts
-
-    key = (tuple(e.fingerprint for e in experts), str(device))
-    if key not in _FUSED:
-        if len(_FUSED) > 8:
-            _FUSED.clear()
-        _FUSED[key] = FusedExperts([e.module for e in experts]).to(device).eval()
-    return _FUSED[key]
+def analysis_of(clip: AudioClip, experts, frontend: FrontendConfig, run: ExpertRun) -> Analysis:
+    """The :class:`Analysis` of ``clip`` from its :class:`~relstudio.core.runner.ExpertRun`."""
+    n_seg = run.probs.shape[1]
+    refs = tuple(ExpertRef(e.label, e.fingerprint, e.info.colour) for e in experts)
+    return Analysis(clip.source, clip.duration, frontend, frontend.segment_times(n_seg, clip.duration),
+                    frontend.segment_centres(n_seg), refs, run.probs, clip.content_hash, run.mel_db,
+                    run.seconds, run.notes)
 
 
 def analyze(clip: AudioClip, experts, *, frontend: FrontendConfig | None = None,
@@ -123,80 +136,26 @@ def analyze(clip: AudioClip, experts, *, frontend: FrontendConfig | None = None,
     """Run ``experts`` over ``clip``; yields :class:`Progress`, returns :class:`Analysis`.
 
     ``experts`` are loaded :class:`~relstudio.core.experts.expert_file.Expert`
-    objects sharing ``frontend`` (default: the first expert's). Cached
-    probabilities are reused; mel features are only computed when some
-    expert must run or ``keep_mel`` asks for the spectrogram. CUDA running
-    out of memory moves the rest of the work to the CPU (noted in
-    ``Analysis.warnings``).
+    objects sharing ``frontend`` (default: the first expert's). The work is
+    :func:`relstudio.core.runner.run_experts`: cached probabilities are reused;
+    mel features are only computed when some expert must run or ``keep_mel``
+    asks for the spectrogram; CUDA running out of memory moves the rest of the
+    work to the CPU (noted in ``Analysis.warnings``).
     """
-    import torch
-
-    from relstudio.core.device import choose_device, describe
-
-    t0 = time.perf_counter()
     experts = list(experts)
-    if frontend is None:
-        frontend = experts[0].info.frontend if experts else FrontendConfig()
-    for e in experts:
-        if e.info.frontend != frontend:
-            raise ParameterError(f"expert {e.label!r} uses another front end: "
-                                 + "; ".join(frontend.differences(e.info.frontend)))
-    if clip.rate != frontend.sample_rate:
-        raise ParameterError(f"clip is at {clip.rate} Hz but the front end needs {frontend.sample_rate} Hz")
-    device = choose_device() if device is None else torch.device(device)
-    n_frames = frontend.n_frames(len(clip.samples))
-    n_seg = frontend.n_segments(n_frames)
-    notes = []
-    if n_frames < frontend.segment_frames:
-        notes.append(f"clip is shorter than one segment ({clip.duration:.3g} s); it was padded with silence")
-    fe_fp = frontend.fingerprint()
-    probs = np.zeros((len(experts), n_seg), np.float32)
-    todo = []
-    for i, e in enumerate(experts):
-        hit = cache.get(cache_key(clip.content_hash, fe_fp, e.fingerprint)) if cache and clip.content_hash else None
-        if hit is not None and hit.shape == (n_seg,):
-            probs[i] = hit
-        else:
-            todo.append(i)
-    yield Progress(0.0, f"{len(todo)} of {len(experts)} experts to run on {clip.name}")
-    mel = np.empty((frontend.n_mels, n_frames), np.float16) if keep_mel else None
-    if todo or keep_mel:
-        fused = _fused([experts[i] for i in todo], device) if todo else None
-        samples = to_tensor(clip.samples, device)
-        per_chunk = max(1, int(chunk_seconds * frontend.sample_rate / frontend.hop_length / frontend.pool_stride))
-        with torch.inference_mode():
-            s0 = 0
-            while s0 < n_seg:
-                s1 = min(n_seg, s0 + per_chunk)
-                f0 = s0 * frontend.pool_stride
-                f1 = min(n_frames, (s1 - 1) * frontend.pool_stride + frontend.segment_frames)
-                if s1 == n_seg:
-                    f1 = n_frames
-                try:
-                    db = mel_db(samples, frontend, start=f0, stop=f1)
-                    out = fused(features_from_db(db, frontend)[None])[0, :, : s1 - s0] if fused else None
-                except torch.cuda.OutOfMemoryError:
-                    if any("out of memory" in n for n in notes):
-                        raise  # already on the CPU
-                    notes.append(f"{describe(device)} ran out of memory; the analysis continued on the CPU")
-                    db = out = None
-                    torch.cuda.empty_cache()
-                    device = torch.device("cpu")
-                    samples = to_tensor(clip.samples)
-                    fused = _fused([experts[i] for i in todo], device) if todo else None
-                    yield Progress(s0 / n_seg, notes[-1])
-                    continue  # the same chunk again
-                if mel is not None:
-                    mel[:, f0:f1] = db.cpu().numpy()
-                if out is not None:
-                    probs[todo, s0:s1] = out.float().cpu().numpy()
-                done = min(clip.duration, f1 * frontend.hop_length / frontend.sample_rate)
-                yield Progress(s1 / n_seg, f"analysed {done:.0f} s of {clip.duration:.0f} s")
-                s0 = s1
-    if cache is not None and clip.content_hash:
-        for i in todo:
-            cache.put(cache_key(clip.content_hash, fe_fp, experts[i].fingerprint), probs[i])
-    refs = tuple(ExpertRef(e.label, e.fingerprint, e.info.colour) for e in experts)
-    return Analysis(clip.source, clip.duration, frontend, frontend.segment_times(n_seg, clip.duration),
-                    frontend.segment_centres(n_seg), refs, probs, clip.content_hash, mel,
-                    time.perf_counter() - t0, tuple(notes))
+    frontend = common_frontend(experts, frontend)
+    run = yield from run_experts(clip, experts, frontend=frontend, cache=cache, device=device,
+                                 chunk_seconds=chunk_seconds, keep_mel=keep_mel)
+    return analysis_of(clip, experts, frontend, run)
+
+
+def analyze_clips(clips, experts, *, cache: ProbabilityCache | None = None, device=None,
+                  batch_seconds: float = 60.0) -> Task[list[Analysis]]:
+    """:func:`analyze` for several clips without mel spectrograms, the short ones in one padded pass."""
+    experts = list(experts)
+    if not experts:
+        raise ParameterError("analyze_clips needs at least one expert")
+    frontend = common_frontend(experts)
+    runs = yield from run_experts(clips, experts, frontend=frontend, cache=cache, device=device,
+                                  batch_seconds=batch_seconds)
+    return [analysis_of(clip, experts, frontend, run) for clip, run in zip(clips, runs)]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
 import re
 import struct
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from relstudio.core.errors import AudioReadError, ParameterError
+from relstudio.core.fileio import file_hash
 
 BLOCK_FRAMES = 1 << 18  # frames decoded per block (~6 s at 44.1 kHz)
 
@@ -265,16 +265,6 @@ def _sanitise(x: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
         return x, ()
     x, bad, peak = _clean_block(x)
     return x, _clean_notes(bad, peak)
-
-
-def file_hash(path) -> str:
-    """Content hash of a file (size + bytes, blake2b-128): the key of every per-file cache."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update(str(os.path.getsize(path)).encode())
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 22):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def silence(seconds: float, *, rate: int = 44100) -> AudioClip:

@@ -8,37 +8,12 @@ corrupt or unreadable entry is deleted and reported as a miss.
 
 from __future__ import annotations
 
-import io
-import zlib
 from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
 
-from relstudio.core.experts.model_file import atomic_write_bytes
-
-
-def write_checked_npz(path: Path, arr: np.ndarray) -> None:
-    """Store ``arr`` with a CRC in an npz file, through temp + rename; OSError propagates."""
-    buf = io.BytesIO()
-    np.savez(buf, data=arr, crc=np.array([zlib.crc32(arr.tobytes())], dtype=np.int64))
-    atomic_write_bytes(path, buf.getvalue())
-
-
-def read_checked_npz(path: Path, *, dtype, ndim: int) -> np.ndarray | None:
-    """The array of a :func:`write_checked_npz` file, or ``None`` (file deleted) when it is corrupt."""
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            arr, crc = z["data"], int(z["crc"][0])
-        if arr.dtype != dtype or arr.ndim != ndim or zlib.crc32(arr.tobytes()) != crc:
-            raise ValueError("checksum mismatch")
-        return arr
-    except Exception:
-        try:
-            path.unlink()
-        except OSError:
-            pass
-        return None
+from relstudio.core.fileio import read_checked_npz, write_checked_npz
 
 
 def cache_key(content_hash: str, frontend_fp: str, expert_fp: str) -> str:

@@ -1,11 +1,11 @@
 """Which classes a track is about: RELNET's clip probabilities, the expert fusions, and the segments behind them.
 
-- :func:`find_relnets` lists the ``*.relnet.safetensors`` files of the library
-  folders (header only); :func:`matching_relnets` those whose experts are all
-  enabled (the largest sets first).
-- :func:`classify_track` runs a RELNET over a whole track (chunked like
-  :func:`relstudio.core.analysis.analyze`, segment-aligned, so the result
-  equals one pass over the whole track) and returns a :class:`TrackClassification`.
+- :func:`run_relnet` is the one RELNET runner (chunked like
+  :func:`relstudio.core.runner.run_experts`, segment-aligned, so the result
+  equals one pass over the whole track); :func:`clip_scores` pools its output.
+- :func:`classify_track` runs a RELNET file over a track and returns a
+  :class:`TrackClassification`. Which RELNET fits the enabled experts is the
+  model library's answer (:func:`relstudio.core.experts.library.matching_relnets`).
 - :func:`segment_shares` says how much each segment contributed to a class's
   score under RELNET, SUM or RV fusion, so a user can see "which segments made it so".
 """
@@ -13,17 +13,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from relstudio.core.errors import ParameterError, RelstudioError
-from relstudio.core.experts.relnet_file import (CLASSIFIER_SUFFIX, RELNET_SUFFIX, ClassifierInfo, load_classifier,
-                                                 read_classifier_info)
+from relstudio.core.errors import ParameterError
+from relstudio.core.experts.relnet_file import ClassifierInfo, load_classifier
 from relstudio.core.progress import Progress, Task
 from relstudio.core.relevance import relevance, winning_expert
-
-MODEL_SUFFIXES = (RELNET_SUFFIX, CLASSIFIER_SUFFIX)
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,33 +41,51 @@ class TrackClassification:
         return contrib / total if total > 0 else np.full(len(contrib), 1.0 / max(1, len(contrib)))
 
 
-def find_relnets(folders) -> list[ClassifierInfo]:
-    """RELNET files under ``folders`` (recursively), sorted by path; unreadable files are skipped."""
-    found = []
-    for folder in folders:
-        folder = Path(folder)
-        if not folder.is_dir():
-            continue
-        for p in sorted(folder.rglob(f"*{RELNET_SUFFIX}")):
-            try:
-                found.append(read_classifier_info(p))
-            except RelstudioError:
-                continue
-    return found
+def run_relnet(clip, module, *, weights=None, chunk_seconds: float = 60.0) -> Task[tuple[np.ndarray, np.ndarray]]:
+    """The one RELNET runner: a loaded RELNET ``module`` over ``clip`` in segment-aligned chunks.
+
+    Yields progress; returns per-segment class probabilities ``(S, C)`` and
+    weights ``(S,)``: the R_max of its experts, or ``weights`` when given (the
+    experts' relevance from an analysis; only the classifier branch runs then).
+    Equals one pass over the whole track.
+    """
+    import torch
+
+    from relstudio.core.frontend import features_from_db, mel_db, to_tensor
+    from relstudio.core.runner import chunk_bounds
+
+    fe = module.frontend
+    if clip.rate != fe.sample_rate:
+        raise ParameterError(f"{clip.name} is at {clip.rate} Hz but the RELNET needs {fe.sample_rate} Hz")
+    n_frames = fe.n_frames(len(clip.samples))
+    n_seg = fe.n_segments(n_frames)
+    probs = np.zeros((n_seg, module.n_classes), np.float32)
+    given = weights is not None
+    weights = np.asarray(weights, np.float32)[:n_seg] if given else np.zeros(n_seg, np.float32)
+    samples = to_tensor(clip.samples, next(module.parameters()).device)
+    yield Progress(0.0, f"RELNET on {clip.name}")
+    with torch.inference_mode():
+        for s0, s1, f0, f1 in chunk_bounds(fe, n_frames, chunk_seconds):
+            x = features_from_db(mel_db(samples, fe, start=f0, stop=f1), fe)[None]
+            if given:
+                p = module.classifier.segment_probs(x)
+            else:
+                p, r = module.segment_outputs(x)
+                weights[s0:s1] = r[0, : s1 - s0].float().cpu().numpy()
+            probs[s0:s1] = p[0, : s1 - s0].float().cpu().numpy()
+            yield Progress(s1 / n_seg, f"RELNET: {s1} of {n_seg} segments")
+    return probs, weights
 
 
-def matching_relnets(relnets, enabled, *, frontend=None) -> list[ClassifierInfo]:
-    """The RELNETs whose experts (fingerprints) are all in ``enabled``: most experts first, then by path."""
-    enabled = set(enabled)
-    fits = [r for r in relnets if r.experts and {fp for _, fp in r.experts} <= enabled
-            and (frontend is None or r.frontend == frontend)]
-    return sorted(fits, key=lambda r: (-len(r.experts), str(r.path)))
+def clip_scores(segment_probs: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """RELNET's clip probabilities ``(C,)``: segment probabilities weighted by R_max (+ ``EPS``, as
+    ``RelNet.forward``: a silent track falls back to equal weights), summed and normalised."""
+    from relstudio.core.nets.relnet import EPS
 
-
-def matching_relnet(relnets, enabled, *, frontend=None) -> ClassifierInfo | None:
-    """The first of :func:`matching_relnets` (``None`` when no RELNET has all its experts enabled)."""
-    fits = matching_relnets(relnets, enabled, frontend=frontend)
-    return fits[0] if fits else None
+    n = min(len(segment_probs), len(weights))
+    w = np.asarray(weights[:n], np.float64) + EPS
+    total = (np.asarray(segment_probs[:n], np.float64) * w[:, None]).sum(axis=0)
+    return total / max(total.sum(), 1e-12)
 
 
 def classify_track(clip, relnet: ClassifierInfo, experts, *, device=None,
@@ -82,39 +96,10 @@ def classify_track(clip, relnet: ClassifierInfo, experts, *, device=None,
     :class:`~relstudio.core.errors.IncompatibleExpertError` when ``experts``
     are not exactly the RELNET's.
     """
-    import torch
-
-    from relstudio.core.frontend import features_from_db, mel_db, to_tensor
-
-    fe = relnet.frontend
-    if clip.rate != fe.sample_rate:
-        raise ParameterError(f"clip is at {clip.rate} Hz but {relnet.path.name} needs {fe.sample_rate} Hz")
     model = load_classifier(relnet.path, experts=experts, device=device).module
-    dev = next(model.parameters()).device
-    n_frames = fe.n_frames(len(clip.samples))
-    n_seg = fe.n_segments(n_frames)
-    probs = np.zeros((n_seg, len(relnet.classes)), np.float32)
-    weights = np.zeros(n_seg, np.float32)
-    samples = to_tensor(clip.samples, dev)
-    per_chunk = max(1, int(chunk_seconds * fe.sample_rate / fe.hop_length / fe.pool_stride))
-    yield Progress(0.0, f"RELNET on {clip.name}")
-    with torch.inference_mode():
-        s0 = 0
-        while s0 < n_seg:
-            s1 = min(n_seg, s0 + per_chunk)
-            f0 = s0 * fe.pool_stride
-            f1 = n_frames if s1 == n_seg else min(n_frames, (s1 - 1) * fe.pool_stride + fe.segment_frames)
-            x = features_from_db(mel_db(samples, fe, start=f0, stop=f1), fe)[None]
-            p, r = model.segment_outputs(x)
-            probs[s0:s1] = p[0, : s1 - s0].float().cpu().numpy()
-            weights[s0:s1] = r[0, : s1 - s0].float().cpu().numpy()
-            yield Progress(s1 / n_seg, f"RELNET: {s1} of {n_seg} segments")
-            s0 = s1
-    w = weights.astype(np.float64) + 1e-7  # as RelNet.forward: a silent track falls back to equal weights
-    total = (probs * w[:, None]).sum(axis=0)
-    clip_probs = total / max(total.sum(), 1e-12)
+    probs, weights = yield from run_relnet(clip, model, chunk_seconds=chunk_seconds)
     return TrackClassification(relnet, relnet.classes, tuple(fp for _, fp in relnet.experts),
-                               clip_probs.astype(np.float64), probs, weights)
+                               clip_scores(probs, weights), probs, weights)
 
 
 def segment_shares(probs, method: str, index: int) -> np.ndarray:
@@ -142,18 +127,3 @@ def top_segments(shares, k: int = 5) -> np.ndarray:
     s = np.asarray(shares, dtype=np.float64)
     order = np.argsort(-s, kind="stable")[:k]
     return order[s[order] > 0]
-
-
-def copy_to_user_folder(path) -> Path:
-    """Copy a RELNET or classifier file (checked first) into the user's expert folder; returns the copy."""
-    from relstudio.core.experts.model_file import atomic_write_bytes
-    from relstudio.core.paths import user_experts_dir
-
-    src = Path(path)
-    if not src.name.endswith(MODEL_SUFFIXES):
-        raise ParameterError(f"{src}: not a RELNET or classifier file (expected {' or '.join(MODEL_SUFFIXES)})")
-    read_classifier_info(src)  # raises ExpertFileError naming the file when it is broken
-    dest = user_experts_dir() / src.name
-    if src.resolve() != dest.resolve():
-        atomic_write_bytes(dest, src.read_bytes())
-    return dest

@@ -22,6 +22,19 @@ def choose_device(prefer: str = "auto"):
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
+def resolve_device(device=None):
+    """The one rule for a ``device`` argument: ``None`` or ``"auto"`` chooses (CUDA when available),
+    ``"cpu"``/``"cuda"`` as :func:`choose_device`, anything else (``"cuda:1"``, a ``torch.device``) as given."""
+    import torch
+
+    if device is None or (isinstance(device, str) and device in DEVICE_CHOICES):
+        return choose_device(device or "auto")
+    try:
+        return torch.device(device)
+    except (RuntimeError, TypeError) as exc:
+        raise ParameterError(f"device must be one of {DEVICE_CHOICES} or a torch device, got {device!r}") from exc
+
+
 def describe(device) -> str:
     import torch
 

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from relstudio.core.errors import ParameterError
+from relstudio.core.errors import ParameterError, known_fields
 
 FULL_BANDS = ((0, 26), (26, 77), (77, 128))
 PAPER_BANDS = ((0, 20), (20, 60), (60, 100))
@@ -98,13 +98,7 @@ class FrontendConfig:
 
     @classmethod
     def from_dict(cls, d: dict) -> "FrontendConfig":
-        if not isinstance(d, dict):
-            raise ParameterError(f"front end must be a JSON object, got {type(d).__name__}")
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(d) - known)
-        if unknown:
-            raise ParameterError(f"unknown front-end fields {unknown}")
-        d = dict(d)
+        d = known_fields(cls, d, what="front-end")
         if "bands" in d:
             d["bands"] = tuple(tuple(b) for b in d["bands"])
         return cls(**d)
@@ -131,6 +125,16 @@ class FrontendConfig:
         """Segments produced from ``n_frames`` (inputs shorter than a segment are padded to one)."""
         n_frames = max(n_frames, self.segment_frames)
         return (n_frames - self.segment_frames) // self.pool_stride + 1
+
+    @property
+    def segment_hop_seconds(self) -> float:
+        """Seconds from one segment's start to the next's (``hop_length · pool_stride`` samples)."""
+        return self.hop_length * self.pool_stride / self.sample_rate
+
+    @property
+    def segment_span_seconds(self) -> float:
+        """Seconds one whole segment covers: its frames' centres ± half an FFT window."""
+        return ((self.segment_frames - 1) * self.hop_length + self.n_fft) / self.sample_rate
 
     def segment_times(self, n_segments: int, duration: float) -> np.ndarray:
         """``(n_segments, 2)`` start/end seconds of each segment, from the geometry.

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from relstudio.core.errors import ParameterError
+from relstudio.core.fileio import read_json
 
 FORMAT = "relstudio-viewpoint"
 _NAME = re.compile(r"^[\w][\w .+-]{0,63}$")
@@ -75,7 +76,7 @@ def _path(name: str, folder: Path | None) -> Path:
 
 def save_viewpoint(viewpoint: Viewpoint, *, folder: Path | None = None) -> Path:
     """Write (or replace) ``viewpoint`` atomically; returns the file."""
-    from relstudio.core.experts.model_file import atomic_write_bytes
+    from relstudio.core.fileio import atomic_write_bytes
 
     path = _path(viewpoint.name, folder)
     atomic_write_bytes(path, (json.dumps(viewpoint.to_dict(), indent=1) + "\n").encode("utf-8"))
@@ -89,10 +90,7 @@ def load_viewpoint(name_or_path, *, folder: Path | None = None) -> Viewpoint:
     if not path.exists():
         known = ", ".join(v.name for v in list_viewpoints(folder=folder)) or "none"
         raise ParameterError(f"no viewpoint {text!r} (known: {known})")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ParameterError(f"{path}: unreadable viewpoint ({exc})") from exc
+    data = read_json(path, what="viewpoint")
     return Viewpoint.from_dict(data, source=str(path))
 
 

@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDoubleSpinBox, QLabel, QToolBar, QWidget
 
 from relstudio.gui import icons
+from relstudio.gui.document import auto_threshold_text
 from relstudio.gui.exports import SEGMENT_FORMATS
 
 
@@ -33,49 +34,50 @@ def _action(window, text, slot, shortcut=None, *, checkable=False, checked=False
     return act
 
 
-def build(w) -> SimpleNamespace:
+def build(w, *, doc, timeline, player, settings, dialogs, files, playback, review, models, docks) -> SimpleNamespace:
+    """The actions of window ``w``, bound to the command objects; ``docks``: (dock, shortcut) pairs."""
     a = SimpleNamespace()
-    doc, tl = w.doc, w.timeline
+    tl = timeline
     # File
-    a.open = _action(w, "&Open audio…", w.open_dialog, QKeySequence.StandardKey.Open, icon="open",
+    a.open = _action(w, "&Open audio…", files.open_dialog, QKeySequence.StandardKey.Open, icon="open",
                      tip="Open an audio file (or drop one on the window)")
-    a.open_session = _action(w, "Open &session…", w.open_session_dialog, "Ctrl+Shift+O")
-    a.save_session = _action(w, "&Save session", lambda: w.save_session(), QKeySequence.StandardKey.Save)
-    a.save_session_as = _action(w, "Save session &as…", lambda: w.save_session(ask=True), "Ctrl+Shift+S")
-    a.exports = {fmt: _action(w, text, lambda f=fmt: w.export_segments(f), "Ctrl+E" if fmt == "csv" else None)
+    a.open_session = _action(w, "Open &session…", files.open_session_dialog, "Ctrl+Shift+O")
+    a.save_session = _action(w, "&Save session", lambda: files.save_session(), QKeySequence.StandardKey.Save)
+    a.save_session_as = _action(w, "Save session &as…", lambda: files.save_session(ask=True), "Ctrl+Shift+S")
+    a.exports = {fmt: _action(w, text, lambda f=fmt: files.export_segments(f), "Ctrl+E" if fmt == "csv" else None)
                  for fmt, (text, _s, _f) in SEGMENT_FORMATS.items()}
-    a.export_png = _action(w, "View as &PNG…", lambda: w.export_view("png"), "Ctrl+Shift+E")
-    a.export_svg = _action(w, "Relevance plot as &SVG…", lambda: w.export_view("svg"), "Ctrl+Alt+E")
+    a.export_png = _action(w, "View as &PNG…", lambda: files.export_view("png"), "Ctrl+Shift+E")
+    a.export_svg = _action(w, "Relevance plot as &SVG…", lambda: files.export_view("svg"), "Ctrl+Alt+E")
     a.quit = _action(w, "&Quit", w.close, QKeySequence.StandardKey.Quit)
     # Experts
-    a.import_expert = _action(w, "&Import model…", w.import_expert_dialog, "Ctrl+I",
+    a.import_expert = _action(w, "&Import model…", models.import_dialog, "Ctrl+I",
                               tip="Import expert, RELNET or classifier files into your library")
-    a.model_card = _action(w, "Show &model card", lambda: w.show_model_card(), "Ctrl+M")
+    a.model_card = _action(w, "Show &model card", lambda: models.show_model_card(), "Ctrl+M")
     a.rescan = _action(w, "&Rescan library", doc.rescan_library, "F5")
-    a.keep_viewpoint = _action(w, "&Keep current experts as viewpoint…", w.keep_viewpoint, "Ctrl+K")
+    a.keep_viewpoint = _action(w, "&Keep current experts as viewpoint…", models.keep_viewpoint, "Ctrl+K")
     a.clear_compare = _action(w, "&Hide compared viewpoint", lambda: doc.set_compare(None), "Ctrl+Shift+K")
     a.analyse = _action(w, "&Analyse again", doc.analyse, "Ctrl+R",
                         tip="Run what is missing (after a cancel): the spectrogram or experts not yet run")
     a.cancel = _action(w, "&Cancel analysis", doc.cancel, "Ctrl+.")
-    a.train = _action(w, "&Train new experts…", lambda: w.open_training_wizard(), "Ctrl+Shift+T",
+    a.train = _action(w, "&Train new experts…", lambda: models.open_training_wizard(), "Ctrl+Shift+T",
                       tip="Train experts (and RELNET) on a labelled folder or CSV, in the background")
     # Review
-    a.mark_yes = _action(w, "Segment &is its winner's class", lambda: w.mark_winner(True), "Y",
+    a.mark_yes = _action(w, "Segment &is its winner's class", lambda: review.mark_winner(True), "Y",
                          tip="Mark the selected segment as the class of the expert that wins it")
-    a.mark_no = _action(w, "Segment is &not its winner's class", lambda: w.mark_winner(False), "X",
+    a.mark_no = _action(w, "Segment is &not its winner's class", lambda: review.mark_winner(False), "X",
                         tip="Mark the selected segment as not the class of the expert that wins it")
-    a.mark_as = _action(w, "Segment is &class…", lambda: w.mark_as(None, True), "Shift+Y")
-    a.mark_not_as = _action(w, "Segment is n&ot class…", lambda: w.mark_as(None, False), "Shift+X")
-    a.clear_marks = _action(w, "&Remove the segment's marks", w.clear_marks, ["Delete", "Backspace"])
+    a.mark_as = _action(w, "Segment is &class…", lambda: review.mark_as(None, True), "Shift+Y")
+    a.mark_not_as = _action(w, "Segment is n&ot class…", lambda: review.mark_as(None, False), "Shift+X")
+    a.clear_marks = _action(w, "&Remove the segment's marks", review.clear_marks, ["Delete", "Backspace"])
     # Playback
-    a.play = _action(w, "&Play / pause", w.player.toggle, "Space", icon="play")
-    a.stop = _action(w, "&Stop", w.player.stop, "Escape", icon="stop")
-    a.rewind = _action(w, "Go to &start", lambda: w.seek(0.0), "Home", icon="start")
-    a.play_selected = _action(w, "Play selected &segment", w.play_selected, ["Return", "Enter"])
-    a.play_highlighted = _action(w, "Play &highlighted", w.play_highlighted, "H", icon="highlighted",
+    a.play = _action(w, "&Play / pause", player.toggle, "Space", icon="play")
+    a.stop = _action(w, "&Stop", player.stop, "Escape", icon="stop")
+    a.rewind = _action(w, "Go to &start", lambda: playback.seek(0.0), "Home", icon="start")
+    a.play_selected = _action(w, "Play selected &segment", playback.play_selected, ["Return", "Enter"])
+    a.play_highlighted = _action(w, "Play &highlighted", playback.play_highlighted, "H", icon="highlighted",
                                  tip="Play only the segments above the threshold (or the top 5), one after another")
-    a.next_highlighted = _action(w, "&Next highlighted", lambda: w.jump_highlighted(+1), "N")
-    a.prev_highlighted = _action(w, "P&revious highlighted", lambda: w.jump_highlighted(-1), "Shift+N")
+    a.next_highlighted = _action(w, "&Next highlighted", lambda: playback.jump_highlighted(+1), "N")
+    a.prev_highlighted = _action(w, "P&revious highlighted", lambda: playback.jump_highlighted(-1), "Shift+N")
     # View
     a.zoom_in = _action(w, "Zoom &in", tl.zoom_in, ["Ctrl+=", "Ctrl++", "+", "="], icon="zoom_in")
     a.zoom_out = _action(w, "Zoom &out", tl.zoom_out, ["Ctrl+-", "-"], icon="zoom_out")
@@ -83,34 +85,32 @@ def build(w) -> SimpleNamespace:
     a.scroll_left = _action(w, "Scroll &left", lambda: tl.scroll(-0.25), "Left")
     a.scroll_right = _action(w, "Scroll &right", lambda: tl.scroll(0.25), "Right")
     a.follow = _action(w, "F&ollow playback", tl.set_follow, "L", checkable=True, icon="follow",
-                       checked=str(w.settings.value("playback/follow", True)).lower() != "false")
+                       checked=str(settings.value("playback/follow", True)).lower() != "false")
     a.raise_threshold = _action(w, "Raise threshold", lambda: doc.set_threshold(doc.threshold + 0.02), "Ctrl+Up")
     a.lower_threshold = _action(w, "Lower threshold", lambda: doc.set_threshold(doc.threshold - 0.02), "Ctrl+Down")
-    a.auto_threshold = _action(w, "&Automatic threshold (top 10 %)", lambda: doc.set_threshold(None), "Ctrl+T")
+    a.auto_threshold = _action(w, f"&Automatic threshold ({auto_threshold_text()})", lambda: doc.set_threshold(None),
+                               "Ctrl+T")
     a.show_wave = _action(w, "Show &waveform", tl.waveform.setVisible, "Ctrl+1", checkable=True, checked=True)
     a.show_spec = _action(w, "Show s&pectrogram", tl.spectrogram.setVisible, "Ctrl+2", checkable=True, checked=True)
-    a.shortcuts = _action(w, "&Keyboard shortcuts", lambda: show_shortcuts(w), "F1")
+    a.shortcuts = _action(w, "&Keyboard shortcuts", lambda: show_shortcuts(w, dialogs), "F1")
     a.docks = []
-    for dock, keys in ((w.dock, "Ctrl+3"), (getattr(w, "collection_dock", None), "Ctrl+4"),
-                       (getattr(w, "classification_dock", None), "Ctrl+5"),
-                       (getattr(w, "training_dock", None), "Ctrl+6")):
-        if dock is not None:
-            toggle = dock.toggleViewAction()
-            toggle.setText(f"Show {dock.windowTitle().lower()} panel")
-            toggle.setShortcut(QKeySequence(keys))
-            w.addAction(toggle)
-            a.docks.append(toggle)
-    _menus(w, a)
-    _toolbar(w, a)
+    for dock, keys in docks:
+        toggle = dock.toggleViewAction()
+        toggle.setText(f"Show {dock.windowTitle().lower()} panel")
+        toggle.setShortcut(QKeySequence(keys))
+        w.addAction(toggle)
+        a.docks.append(toggle)
+    _menus(w, a, files)
+    _toolbar(w, a, playback)
     return a
 
 
-def _menus(w, a) -> None:
+def _menus(w, a, files) -> None:
     bar = w.menuBar()
     m = bar.addMenu("&File")
     m.addAction(a.open)
     a.recent_menu = m.addMenu("Open &recent")
-    a.recent_menu.aboutToShow.connect(lambda: _fill_recent(w, a.recent_menu))
+    a.recent_menu.aboutToShow.connect(lambda: _fill_recent(files, a.recent_menu))
     m.addSeparator()
     for act in (a.open_session, a.save_session, a.save_session_as):
         m.addAction(act)
@@ -141,15 +141,15 @@ def _menus(w, a) -> None:
     m.addAction(a.shortcuts)
 
 
-def _fill_recent(w, menu) -> None:
+def _fill_recent(files, menu) -> None:
     menu.clear()
-    for path in w.recent_files():
-        menu.addAction(path, lambda p=path: w.open_path(p))
+    for path in files.recent_files():
+        menu.addAction(path, lambda p=path: files.open_path(p))
     if menu.isEmpty():
         menu.addAction("(none yet)").setEnabled(False)
 
 
-def _toolbar(w, a) -> None:
+def _toolbar(w, a, playback) -> None:
     tb = QToolBar("Main")
     tb.setObjectName("main-toolbar")
     tb.setMovable(False)
@@ -169,9 +169,10 @@ def _toolbar(w, a) -> None:
     a.margin_spin.setSingleStep(0.05)
     a.margin_spin.setDecimals(2)
     a.margin_spin.setSuffix(" s")
-    a.margin_spin.setValue(w.margin)
+    a.margin_spin.setValue(playback.margin)
     a.margin_spin.setToolTip("Audio added before and after a segment when it is played")
-    a.margin_spin.valueChanged.connect(w.set_margin)
+    a.margin_spin.valueChanged.connect(playback.set_margin)
+    playback.marginChanged.connect(a.margin_spin.setValue)
     tb.addWidget(a.margin_spin)
     spacer = QWidget()
     spacer.setFixedWidth(12)
@@ -180,12 +181,10 @@ def _toolbar(w, a) -> None:
     tb.addWidget(a.play_label)
 
 
-def update_playback(w) -> None:
-    """Enable the playback actions only with an output device and a track; play ↔ pause icon."""
-    a, p = w.act if hasattr(w, "act") else None, w.player
-    if a is None:
-        return
-    ok = p.available and w.doc.track is not None
+def update_playback(a, *, player, doc) -> None:
+    """Enable the playback actions ``a`` only with an output device and a track; play ↔ pause icon."""
+    p = player
+    ok = p.available and doc.track is not None
     for act in (a.play, a.stop, a.rewind, a.play_selected, a.play_highlighted, a.next_highlighted, a.prev_highlighted):
         act.setEnabled(ok)
     reason = p.unavailable_reason
@@ -196,11 +195,11 @@ def update_playback(w) -> None:
     a.play.setToolTip(("Pause" if p.state == "playing" else "Play") + " (Space)" if not reason else reason)
 
 
-def show_shortcuts(w) -> None:
+def show_shortcuts(w, dialogs) -> None:
     rows = []
     for act in w.actions():
         keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in act.shortcuts())
         if keys:
             name = act.text().replace("&", "")
             rows.append(f"<tr><td style='padding-right:18px'><b>{keys}</b></td><td>{name}</td></tr>")
-    w.dialogs.info("Keyboard shortcuts", "<table>" + "".join(rows) + "</table>")
+    dialogs.info("Keyboard shortcuts", "<table>" + "".join(rows) + "</table>")

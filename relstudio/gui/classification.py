@@ -2,7 +2,7 @@
 
 :class:`ClassificationState` belongs to the Document (``doc.classification``).
 It finds the RELNET files of the library folders, picks the one whose experts
-are all enabled (``core.classification.matching_relnet``), runs it over the
+are all enabled (``core.experts.library.matching_relnets``), runs it over the
 track in its own background lane (results cached per track × RELNET), and
 computes the fusions of the enabled experts with ``core.relevance.fuse``.
 ``highlight(fingerprint, method)`` marks the segments that contributed most to
@@ -16,8 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from relstudio.core.classification import find_relnets, matching_relnets, segment_shares, top_segments
+from relstudio.core.classification import segment_shares, top_segments
 from relstudio.core.experts.choice import expert_class
+from relstudio.core.experts.library import find_relnets, matching_relnets
 from relstudio.core.relevance import fuse
 from relstudio.gui import jobs
 from relstudio.gui.tasks import TaskRunner
@@ -70,7 +71,7 @@ class ClassificationState(QObject):
 
     def candidates(self) -> list:
         """RELNETs whose experts are all usable in the library (they could be enabled)."""
-        usable = set(self.doc.usable_fingerprints())
+        usable = set(self.doc.roster.usable_fingerprints())
         return [r for r in self.relnets if r.frontend == self.doc.frontend and {fp for _, fp in r.experts} <= usable]
 
     def _analysed(self) -> list[str]:
@@ -100,7 +101,7 @@ class ClassificationState(QObject):
         self.update()
 
     def _run(self, key) -> None:
-        entries = [self.doc.entry(fp) for _, fp in self.relnet.experts]
+        entries = [self.doc.roster.entry(fp) for _, fp in self.relnet.experts]
         if any(e is None or not e.ok for e in entries):
             return
         clip = self.doc.track.clip
@@ -130,10 +131,10 @@ class ClassificationState(QObject):
             rel = {fp: float(self.result.clip_probs[i]) for i, fp in enumerate(self.result.experts)}
         out = []
         for i, ref in enumerate(cur.experts):
-            e = self.doc.entry(ref.fingerprint)
+            e = self.doc.roster.entry(ref.fingerprint)
             cls = expert_class(e) if e is not None else ref.label
-            out.append(ClassRow(ref.fingerprint, self.doc.display_label(ref.fingerprint), cls,
-                                self.doc.colour(ref.fingerprint), rel.get(ref.fingerprint), float(sums[i]),
+            out.append(ClassRow(ref.fingerprint, self.doc.roster.display_label(ref.fingerprint), cls,
+                                self.doc.roster.colour(ref.fingerprint), rel.get(ref.fingerprint), float(sums[i]),
                                 float(rvs[i])))
         return out
 

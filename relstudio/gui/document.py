@@ -1,17 +1,20 @@
 """Document: the single owner of what the window shows; views subscribe to its signals.
 
-It holds the track, the expert library, the enabled experts (by fingerprint),
+It holds the track, the expert library (named and coloured by ``roster``:
+:class:`~relstudio.gui.expert_roster.ExpertRoster`), the enabled experts (by fingerprint),
 the *full* :class:`~relstudio.core.analysis.Analysis` over every expert that has
 run on this track, the viewpoints, the threshold, the selected segment and the
 playback position. The relevance of any expert set is ``analysis.select(...)``
 — cheap numpy, no inference. Only experts that never ran on this track start a
 background job (and the probability cache makes experts seen before free).
 
-It also owns the review marks (``review``: :class:`~relstudio.gui.review.ReviewState`),
-the classification of the track (``classification``: RELNET next to the SUM and RV
-fusions, :class:`~relstudio.gui.classification.ClassificationState`) and the training
-queue (``training``: :class:`~relstudio.gui.training.queue.TrainingQueue`); experts a
-finished training wrote are listed and enabled at once (``adopt_trained``).
+It also owns the kept viewpoints (``viewpoints``:
+:class:`~relstudio.gui.viewpoints.ViewpointSets`), the review marks (``review``:
+:class:`~relstudio.gui.review.ReviewState`) and the classification of the track
+(``classification``: RELNET next to the SUM and RV fusions,
+:class:`~relstudio.gui.classification.ClassificationState`). Importing model files
+and adopting freshly trained experts is :mod:`relstudio.gui.model_import`; the
+training queue belongs to the window, not to the document.
 """
 
 from __future__ import annotations
@@ -21,12 +24,18 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from relstudio.core.errors import RelstudioError
-from relstudio.core.experts.library import PALETTE, ExpertLibrary, LibraryEntry
+from relstudio.core.experts.library import ExpertLibrary
 from relstudio.gui import jobs
-from relstudio.core.experts.choice import copy_to_user_folder, default_selection, expert_family
+from relstudio.gui.expert_roster import ExpertRoster
 from relstudio.gui.tasks import TaskRunner
+from relstudio.gui.viewpoints import ViewpointSets
 
-AUTO_TOP_FRACTION = 0.1
+AUTO_TOP_FRACTION = 0.1  # the automatic threshold: the top 10 % of the enabled set's segments
+
+
+def auto_threshold_text() -> str:
+    """How the window names the automatic threshold: ``top 10 %`` (from ``AUTO_TOP_FRACTION``)."""
+    return f"top {AUTO_TOP_FRACTION * 100:g} %"
 
 
 class Document(QObject):
@@ -51,6 +60,7 @@ class Document(QObject):
         from relstudio.core.device import choose_device
 
         self.library = library if library is not None else ExpertLibrary()
+        self.roster = ExpertRoster(self.library, analysed=lambda: self.analysis.experts if self.analysis else ())
         self.frontend = self.library.frontend
         self.cache = cache if cache is not None else ProbabilityCache.default()
         import torch
@@ -63,9 +73,9 @@ class Document(QObject):
         self.track: jobs.LoadedTrack | None = None
         self.analysis = None
         self.enabled: list[str] = []
-        self.viewpoints: dict[str, tuple[str, ...]] = {}
+        self.viewpoints = ViewpointSets(folder=viewpoint_folder, resolve=self.roster.resolve)
         self.compare: str | None = None
-        self._threshold: float | None = None  # None: the top 10 % of the enabled set
+        self._threshold: float | None = None  # None: the top AUTO_TOP_FRACTION of the enabled set
         self.selected = -1
         self.position = 0.0
         self.loaded: dict = {}
@@ -75,80 +85,14 @@ class Document(QObject):
         self.load_viewpoints()
         from relstudio.gui.classification import ClassificationState
         from relstudio.gui.review import ReviewState
-        from relstudio.gui.training.queue import TrainingQueue
 
         self.review = ReviewState(self)
         self.classification = ClassificationState(self)
-        self.training = TrainingQueue(parent=self)
-        self.training.jobFinished.connect(self._training_finished)
 
     # -- experts -------------------------------------------------------------------
-    def entry(self, fingerprint: str) -> LibraryEntry | None:
-        for e in self.library.entries:
-            if e.info is not None and e.info.fingerprint == fingerprint:
-                return e
-        return None
-
-    def usable_fingerprints(self) -> list[str]:
-        return [e.info.fingerprint for e in self.library.usable()]
-
-    def colour(self, fingerprint: str) -> str:
-        e = self.entry(fingerprint)
-        if e is not None:
-            return self.library.colour_of(e)
-        refs = [r for r in (self.analysis.experts if self.analysis else ()) if r.fingerprint == fingerprint]
-        return refs[0].colour if refs and refs[0].colour else PALETTE[hash(fingerprint) % len(PALETTE)]
-
-    def display_label(self, fingerprint: str) -> str:
-        """The label, with the family when two usable experts share a label."""
-        e = self.entry(fingerprint)
-        if e is None:
-            refs = [r.label for r in (self.analysis.experts if self.analysis else ()) if r.fingerprint == fingerprint]
-            return refs[0] if refs else fingerprint[:8]
-        twins = [o for o in self.library.usable() if o.label == e.label]
-        if len(twins) > 1:
-            family = expert_family(e) or e.path.parent.name
-            return f"{e.label} ({family})"
-        return e.label
-
-    def default_enabled(self) -> list[str]:
-        """Shipped experts of the sound-class and genre families, one per class (else up to six usable)."""
-        return default_selection(self.library)
-
     def rescan_library(self) -> None:
         self.library.rescan()
         self.libraryChanged.emit()
-
-    def import_expert(self, path) -> LibraryEntry:
-        """Copy an expert file into the user's folder and list it (greyed with a reason when unusable)."""
-        dest = copy_to_user_folder(path)
-        if all(folder.resolve() != dest.parent.resolve() for folder, _ in self.library.folders):
-            self.library.folders.append((dest.parent, "user"))
-        self.library.rescan()
-        entry = next((e for e in self.library.entries if e.path.resolve() == dest.resolve()), None)
-        entry = entry or self.library.add(dest)
-        self.libraryChanged.emit()
-        return entry
-
-    def import_model(self, path):
-        """Import an expert, RELNET or classifier file into the user's folder (see ``gui.library_commands``)."""
-        from relstudio.gui.library_commands import import_model
-
-        return import_model(self, path)
-
-    def adopt_trained(self, folder, paths=()) -> list[str]:
-        """List freshly trained experts and enable them on the open track at once; returns their fingerprints."""
-        from relstudio.gui.library_commands import adopt_trained
-
-        return adopt_trained(self, folder, paths)
-
-    def _training_finished(self, job_id: int) -> None:
-        job = self.training.job(job_id)
-        if job.outcome is not None:
-            self.adopt_trained(job.outcome.folder, job.outcome.experts)
-            self.message.emit(f"training {job.name} finished: experts saved in {job.outcome.folder}")
-        elif job.error:
-            self.problem.emit(f"Training {job.name} failed", job.error)
 
     def set_enabled(self, fingerprints) -> None:
         """Enable exactly ``fingerprints`` (in this order); runs only experts new to this track."""
@@ -167,48 +111,16 @@ class Document(QObject):
 
     # -- viewpoints ------------------------------------------------------------------
     def load_viewpoints(self) -> None:
-        from relstudio.core.viewpoints import list_viewpoints
-
-        for vp in list_viewpoints(folder=self.viewpoint_folder):
-            fps = self.resolve(vp.experts)
-            if fps:
-                self.viewpoints[vp.name] = tuple(fps)
+        self.viewpoints.load()
         self.viewpointsChanged.emit()
 
-    def resolve(self, keys) -> list[str]:
-        """Fingerprints of the usable experts named by label or fingerprint (unknown keys skipped)."""
-        out = []
-        for key in keys:
-            try:
-                e = self.library.find(key)
-            except RelstudioError:
-                continue
-            if e.ok and e.info.fingerprint not in out:
-                out.append(e.info.fingerprint)
-        return out
-
     def keep_viewpoint(self, name: str, fingerprints=None, *, persist: bool = True) -> None:
-        """Keep ``fingerprints`` (default: the enabled experts) as the viewpoint ``name``.
-
-        With ``persist`` it is saved with the user's viewpoints (``core.viewpoints``).
-        """
-        from relstudio.core.viewpoints import Viewpoint, save_viewpoint
-
-        fps = tuple(self.enabled if fingerprints is None else fingerprints)
-        vp = Viewpoint(name, fps)  # validates the name and refuses an empty set
-        if persist:
-            save_viewpoint(vp, folder=self.viewpoint_folder)
-        self.viewpoints[vp.name] = vp.experts
+        """Keep ``fingerprints`` (default: the enabled experts) as the viewpoint ``name`` (saved with ``persist``)."""
+        self.viewpoints.keep(name, self.enabled if fingerprints is None else fingerprints, persist=persist)
         self.viewpointsChanged.emit()
 
     def remove_viewpoint(self, name: str) -> None:
-        from relstudio.core.viewpoints import delete_viewpoint
-
-        self.viewpoints.pop(name, None)
-        try:
-            delete_viewpoint(name, folder=self.viewpoint_folder)
-        except RelstudioError:
-            pass  # it only lived in this session
+        self.viewpoints.remove(name)
         if self.compare == name:
             self.compare = None
             self.relevanceChanged.emit()
@@ -249,7 +161,7 @@ class Document(QObject):
         """Enabled (or compared) experts that have not run on this track yet."""
         have = {e.fingerprint for e in self.analysis.experts} if self.analysis else set()
         wanted = list(self.enabled) + (list(self.viewpoints.get(self.compare, ())) if self.compare else [])
-        usable = set(self.usable_fingerprints())
+        usable = set(self.roster.usable_fingerprints())
         return [f for f in dict.fromkeys(wanted) if f not in have and f in usable]
 
     @property
@@ -262,6 +174,11 @@ class Document(QObject):
     @property
     def threshold_is_auto(self) -> bool:
         return self._threshold is None
+
+    @property
+    def threshold_note(self) -> str:
+        """`` (top 10 %)`` while the threshold is automatic, else empty (derived from ``AUTO_TOP_FRACTION``)."""
+        return f" ({auto_threshold_text()})" if self._threshold is None else ""
 
     def set_threshold(self, value: float | None) -> None:
         self._threshold = None if value is None else min(max(float(value), 0.0), 1.0)
@@ -311,7 +228,7 @@ class Document(QObject):
     def _run_missing(self, *, force: bool = False) -> None:
         if self.track is None or (not force and not self.pending()):
             return
-        entries = [self.entry(f) for f in self.pending()]
+        entries = [self.roster.entry(f) for f in self.pending()]
         clip = self.track.clip
         self.runs += 1
         task = jobs.run_experts(clip, self.library, entries,
@@ -351,6 +268,5 @@ class Document(QObject):
             self.crashed.emit(title, exc, tb)
 
     def close(self) -> None:
-        self.training.shutdown()
         self.classification.runner.shutdown()
         self.runner.shutdown()

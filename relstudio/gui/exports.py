@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 from relstudio.core.errors import ParameterError
-from relstudio.core.experts.model_file import atomic_write_bytes
+from relstudio.core.fileio import atomic_write_bytes
 
 SEGMENT_FORMATS = {  # fmt: (menu text, suffix, file-dialog filter)
     "csv": ("CSV table…", ".csv", "CSV (*.csv)"),

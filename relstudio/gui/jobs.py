@@ -2,16 +2,13 @@
 
 ``load_track`` decodes a file and builds the waveform pyramid; ``run_experts``
 runs the experts an :class:`~relstudio.core.analysis.Analysis` still lacks and
-merges their probabilities into it, so toggling experts later costs no
+merges their probabilities into it (:meth:`Analysis.merged`), so toggling experts later costs no
 inference. Both yield :class:`Progress` and return their result.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
-
-import numpy as np
 
 from relstudio.core.analysis import Analysis, analyze
 from relstudio.core.audio import AudioClip, load_audio
@@ -31,22 +28,6 @@ def load_track(path, *, rate: int) -> Task[LoadedTrack]:
     clip = load_audio(path, rate=rate)
     yield Progress(0.7, "preparing the waveform")
     return LoadedTrack(clip, MinMaxPyramid(clip.samples, rate=clip.rate))
-
-
-def merge(base: Analysis | None, extra: Analysis) -> Analysis:
-    """``base`` with ``extra``'s experts appended (``extra``'s spectrogram is used when ``base`` has none)."""
-    if base is None:
-        return extra
-    known = {e.fingerprint for e in base.experts}
-    keep = [i for i, e in enumerate(extra.experts) if e.fingerprint not in known]
-    if not keep:
-        return base
-    probs = np.concatenate([base.probs, extra.probs[keep]], axis=0)
-    experts = base.experts + tuple(extra.experts[i] for i in keep)
-    mel = base.mel_db if base.mel_db is not None else extra.mel_db
-    warnings = base.warnings + tuple(w for w in extra.warnings if w not in base.warnings)
-    return dataclasses.replace(base, experts=experts, probs=probs, mel_db=mel, seconds=base.seconds + extra.seconds,
-                               warnings=warnings)
 
 
 def run_experts(clip: AudioClip, library, entries, *, base: Analysis | None, loaded: dict, cache=None,
@@ -71,7 +52,7 @@ def run_experts(clip: AudioClip, library, entries, *, base: Analysis | None, loa
     need_mel = base is None or base.mel_db is None
     result = yield from scaled(analyze(clip, experts, frontend=library.frontend, cache=cache, device=device,
                                        keep_mel=need_mel), 0.05, 1.0)
-    return merge(base, result)
+    return result if base is None else base.merged(result)
 
 
 def classify(clip: AudioClip, relnet, library, entries, *, loaded: dict, device=None):

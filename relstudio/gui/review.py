@@ -56,7 +56,7 @@ class ReviewState(QObject):
         """Classes to offer when marking: those of the enabled experts, then ones already used in marks."""
         out = []
         for fp in self.doc.enabled:
-            e = self.doc.entry(fp)
+            e = self.doc.roster.entry(fp)
             if e is not None and e.ok and expert_class(e) not in out:
                 out.append(expert_class(e))
         for layer in self.layers.values():
@@ -68,7 +68,7 @@ class ReviewState(QObject):
         cur = self.doc.current()
         if cur is None or not cur.experts or not 0 <= k < cur.n_segments:
             return None
-        e = self.doc.entry(cur.experts[int(cur.winners[k])].fingerprint)
+        e = self.doc.roster.entry(cur.experts[int(cur.winners[k])].fingerprint)
         return expert_class(e) if e is not None else cur.experts[int(cur.winners[k])].label
 
     # -- commands --------------------------------------------------------------------

@@ -55,7 +55,7 @@ def _hover_peak(window, doc) -> None:
     if cur is None or not cur.experts or not view.label_segments:
         return
     k = view.label_segments[0]
-    view._hover(float(cur.centres[k]), 0.5)
+    view.hover.show_at(float(cur.centres[k]), 0.5)
 
 
 def main(argv=None) -> int:
@@ -96,7 +96,7 @@ def main(argv=None) -> int:
     _hover_peak(window, doc)
     _grab(app, window, out / "window-two-viewpoints-zoom.png")
     doc.set_compare(None)
-    doc.set_enabled(doc.default_enabled())
+    doc.set_enabled(doc.roster.default_enabled())
     _wait(app, doc)
     window.timeline.set_view_range(150.0, 230.0)
     cur = doc.current()

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from relstudio.core.errors import ParameterError
-from relstudio.core.experts.model_file import atomic_write_bytes
+from relstudio.core.fileio import atomic_write_bytes
 
 FORMAT = "relstudio-session"
 SUFFIX = ".relstudio"
@@ -22,8 +22,8 @@ def session_dict(doc, *, view_range=None, margin: float | None = None) -> dict:
     """The state of ``doc`` worth restoring."""
     refs = {}
     for fp in dict.fromkeys(list(doc.enabled) + [f for fps in doc.viewpoints.values() for f in fps]):
-        e = doc.entry(fp)
-        refs[fp] = {"label": e.label if e else doc.display_label(fp), "path": str(e.path) if e else None}
+        e = doc.roster.entry(fp)
+        refs[fp] = {"label": e.label if e else doc.roster.display_label(fp), "path": str(e.path) if e else None}
     return {
         "format": FORMAT, "version": 1,
         "track": str(doc.path) if doc.path else None,
@@ -80,7 +80,7 @@ def apply_session(doc, state: dict) -> list[str]:
     refs = state.get("experts", {}) or {}
 
     def find(fp):
-        if doc.entry(fp) is not None and doc.entry(fp).ok:
+        if doc.roster.entry(fp) is not None and doc.roster.entry(fp).ok:
             return fp
         hint = refs.get(fp, {}).get("path")
         if hint and Path(hint).exists():

@@ -9,9 +9,9 @@ from relstudio.gui.views.common import format_time
 
 
 class StatusBar(QStatusBar):
-    def __init__(self, doc, player, parent=None):
+    def __init__(self, doc, player, training, parent=None):
         super().__init__(parent)
-        self.doc, self.player = doc, player
+        self.doc, self.player, self.training = doc, player, training
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setFixedWidth(220)
@@ -48,7 +48,7 @@ class StatusBar(QStatusBar):
         doc.trackChanged.connect(self._analysis)
         player.availabilityChanged.connect(lambda *_: self.update_audio())
         doc.warningsChanged.connect(self.update_warnings)
-        doc.training.jobChanged.connect(lambda _id: self.update_training())
+        training.jobChanged.connect(lambda _id: self.update_training())
         self.update_audio()
         self.update_warnings()
         self.update_training()
@@ -61,8 +61,8 @@ class StatusBar(QStatusBar):
         self.warnings_button.setVisible(n > 0)
 
     def update_training(self) -> None:
-        job = self.doc.training.running
-        waiting = len(self.doc.training.waiting)
+        job = self.training.running
+        waiting = len(self.training.waiting)
         if job is None:
             self.training_label.setText("")
             self.training_label.setVisible(False)

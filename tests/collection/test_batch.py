@@ -14,6 +14,7 @@ from relstudio.core.collection.results import read_results
 from relstudio.core.errors import ParameterError
 from relstudio.core.experts.expert_file import load_expert
 from relstudio.core.progress import run_task
+from relstudio.core import runner
 from tests.collection.conftest import make_collection
 from tests.synth import noise, tone
 
@@ -81,7 +82,7 @@ def test_rerun_and_interrupted_run_resume_from_the_cache(tmp_path, tone_noise, m
     assert (third.stats["reused"], third.stats["analysed"]) == (6, 0)
     assert third.rows == again.rows
     # other summary settings re-summarise every track, but the probabilities come from the cache: no inference
-    monkeypatch.setattr(batched, "_fused", lambda *a, **k: pytest.fail("inference ran despite cached probabilities"))
+    monkeypatch.setattr(runner, "_fused", lambda *a, **k: pytest.fail("inference ran despite cached probabilities"))
     fourth, _ = run(folder, tone_noise, cache=ProbabilityCache(tmp_path / "cache"), workers=1, top_k=1)
     assert fourth.stats["analysed"] == 6 and all(len(r["excerpts"]) == 1 for r in fourth.rows)
 

@@ -6,9 +6,9 @@ import torch
 
 from relstudio.core.audio import load_audio
 from relstudio.core.collection.batch import analyze_collection
-from relstudio.core.collection.classify import find_relnet
 from relstudio.core.errors import IncompatibleExpertError
 from relstudio.core.experts.expert_file import load_expert
+from relstudio.core.experts.library import find_relnets, matching_relnet
 from relstudio.core.experts.relnet_file import save_classifier
 from relstudio.core.frontend import features, to_tensor
 from relstudio.core.nets.relnet import RelNet
@@ -45,8 +45,33 @@ def test_rows_are_classified_by_the_relnet(tmp_path, tone_noise, relnet):
 def test_auto_finds_only_a_relnet_on_the_same_experts(tmp_path, tone_noise, relnet):
     path, _ = relnet
     fps = [i.fingerprint for i in tone_noise]
-    assert find_relnet(fps, [path.parent]) == path
-    assert find_relnet(fps[:1], [path.parent]) is None
+    assert matching_relnet(find_relnets([path.parent]), fps, exact=True).path == path
+    assert matching_relnet(find_relnets([path.parent]), fps[:1], exact=True) is None
+    assert matching_relnet(find_relnets([path.parent]), fps + ["another"], exact=True) is None
+    assert matching_relnet(find_relnets([path.parent]), fps + ["another"]).path == path
     other = random_expert(tmp_path, "other", seed=9)
     with pytest.raises(IncompatibleExpertError, match="RELNET needs experts"):
         run_task(analyze_collection(tmp_path, [tone_noise[0], other], relnet=path))
+
+
+def test_the_model_library_lists_relnets_and_copies_any_model_file(tmp_path, tone_noise, relnet):
+    from relstudio.core.errors import ExpertFileError, ParameterError
+    from relstudio.core.experts.library import ExpertLibrary, copy_to_user_folder
+    from relstudio.core.paths import user_experts_dir
+
+    path, _ = relnet
+    library = ExpertLibrary([(tone_noise[0].path.parent, "user"), (path.parent, "user")],
+                            frontend=tone_noise[0].frontend)
+    fps = [i.fingerprint for i in tone_noise]
+    assert [r.path for r in library.relnets()] == [path] == [r.path for r in library.classifiers()]
+    assert library.relnet_for(fps).path == path and library.relnet_for(fps[:1]) is None
+    assert library.relnet_for(fps + ["another"]).path == path and library.relnet_for(fps + ["x"], exact=True) is None
+    copied = copy_to_user_folder(path)
+    assert copied.parent == user_experts_dir() and copied.read_bytes() == path.read_bytes()
+    (tmp_path / "broken.relnet.safetensors").write_bytes(b"not a model")
+    with pytest.raises(ExpertFileError):
+        copy_to_user_folder(tmp_path / "broken.relnet.safetensors")
+    with pytest.raises(ParameterError, match="not an expert file"):
+        copy_to_user_folder(tmp_path / "model.pt")
+    with pytest.raises(ExpertFileError, match="no such file"):
+        copy_to_user_folder(tmp_path / "gone.expert.safetensors")

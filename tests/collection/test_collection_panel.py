@@ -71,7 +71,7 @@ def test_window_opens_an_activated_excerpt_and_plays_it(qtbot, tmp_path, tone_no
     w.show()
     track = tmp_path / "t.wav"
     write_wav(track, np.concatenate([noise(2.0, seed=1), tone(440, 2.0)]))
-    w.set_margin(0.0)
+    w.playback.set_margin(0.0)
     w.collection_panel.excerpt_activated.emit(str(track), 2.5, 3.5)
     wait_idle(qtbot, doc)
     assert w.player.state == "playing"

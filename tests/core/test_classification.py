@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from relstudio.core.classification import matching_relnet, segment_shares, top_segments
+from relstudio.core.classification import segment_shares, top_segments
+from relstudio.core.experts.library import matching_relnet
 from relstudio.core.errors import ParameterError
 from relstudio.core.relevance import fuse, relevance
 

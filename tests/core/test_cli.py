@@ -78,3 +78,18 @@ def test_experts_list_show_check(library, tmp_path, capsys):
         assert main(["experts", "check", str(library / "junk.expert.safetensors")]) == 2
     finally:
         (library / "junk.expert.safetensors").unlink()
+
+
+def test_demo_lists_the_most_relevant_moments_apart(library, track, capsys):
+    assert main(["demo", str(track), "--library", str(library), "--top", "3", "--spacing", "1.0",
+                 "--device", "cpu"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("track one.wav: 3.0 s, ") and "experts: " in out
+    table = out.split("winner\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    moments = [(float(m) * 60 + float(s), float(r), w) for (m, s), r, w in
+               ((line.split()[0].split(":"), line.split()[1], line.split()[2]) for line in table)]
+    assert len(moments) == 3
+    assert [r for _, r, _ in moments] == sorted((r for _, r, _ in moments), reverse=True)
+    assert all(abs(a[0] - b[0]) >= 1.0 - 0.1 for a in moments for b in moments if a is not b)
+    assert {w for _, _, w in moments} <= {"tone", "noise"}
+    assert "winner share over the track: " in out

@@ -120,7 +120,7 @@ def test_when_several_relnets_match_the_user_picks_one(qtbot, window, tmp_path, 
     doc, panel = window.doc, window.classification_panel
     first = doc.classification.relnet
     assert panel.chooser.isHidden()
-    experts = [doc.library.load(doc.entry(fp)) for _, fp in first.experts]
+    experts = [doc.library.load(doc.roster.entry(fp)) for _, fp in first.experts]
     torch.manual_seed(5)
     more = tmp_path / "more"
     other = save_classifier(more / "other.relnet.safetensors", RelNet(FRONTEND, [e.module for e in experts], 3,

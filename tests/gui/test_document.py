@@ -11,6 +11,7 @@ from relstudio.core.progress import run_task
 from relstudio.core.relevance import relevance
 from relstudio.gui import session
 from relstudio.gui.document import Document
+from relstudio.gui.model_import import import_expert
 from tests.gui.conftest import FRONTEND, make_expert, wait_idle
 
 
@@ -22,7 +23,7 @@ def doc(qtbot, library, cache, tmp_path):
 
 
 def test_open_track_gives_the_core_relevance(qtbot, doc, library, track):
-    fps = doc.usable_fingerprints()
+    fps = doc.roster.usable_fingerprints()
     doc.set_enabled(fps)
     doc.open_track(track)
     wait_idle(qtbot, doc)
@@ -37,7 +38,7 @@ def test_open_track_gives_the_core_relevance(qtbot, doc, library, track):
 
 
 def test_toggling_runs_no_inference_and_new_experts_run_alone(qtbot, doc, track):
-    a, b, c = doc.usable_fingerprints()
+    a, b, c = doc.roster.usable_fingerprints()
     doc.set_enabled([a, b, c])
     doc.open_track(track)
     wait_idle(qtbot, doc)
@@ -60,7 +61,7 @@ def test_toggling_runs_no_inference_and_new_experts_run_alone(qtbot, doc, track)
 
 
 def test_viewpoints_and_comparison(qtbot, doc, track, tmp_path):
-    a, b, c = doc.usable_fingerprints()
+    a, b, c = doc.roster.usable_fingerprints()
     doc.set_enabled([a, b])
     doc.keep_viewpoint("two")
     assert json.loads((tmp_path / "viewpoints" / "two.json").read_text())["experts"] == [a, b]
@@ -77,17 +78,29 @@ def test_viewpoints_and_comparison(qtbot, doc, track, tmp_path):
 
 
 def test_threshold_auto_then_fixed(qtbot, doc, track):
-    doc.set_enabled(doc.usable_fingerprints())
+    doc.set_enabled(doc.roster.usable_fingerprints())
     doc.open_track(track)
     wait_idle(qtbot, doc)
     assert doc.threshold_is_auto
     assert doc.threshold == pytest.approx(doc.current().threshold_for_top(0.1))
+    assert doc.threshold_note == " (top 10 %)"
     doc.set_threshold(1.7)
-    assert doc.threshold == 1.0 and not doc.threshold_is_auto
+    assert doc.threshold == 1.0 and not doc.threshold_is_auto and doc.threshold_note == ""
+
+
+def test_the_threshold_text_follows_the_automatic_fraction(qtbot, doc, track, monkeypatch):
+    from relstudio.gui import document
+
+    monkeypatch.setattr(document, "AUTO_TOP_FRACTION", 0.25)
+    doc.set_enabled(doc.roster.usable_fingerprints())
+    doc.open_track(track)
+    wait_idle(qtbot, doc)
+    assert doc.threshold == pytest.approx(doc.current().threshold_for_top(0.25))
+    assert doc.threshold_note == " (top 25 %)"
 
 
 def test_session_round_trip(qtbot, doc, library, cache, track, tmp_path):
-    a, b, c = doc.usable_fingerprints()
+    a, b, c = doc.roster.usable_fingerprints()
     doc.set_enabled([b, c])
     doc.keep_viewpoint("pair", [a, b], persist=False)
     doc.set_compare("pair")
@@ -128,17 +141,17 @@ def test_import_copies_and_lists_unusable_files_with_reason(qtbot, doc, tmp_path
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     good = make_expert(outside, "imported", seed=5)
-    entry = doc.import_expert(good.path)
+    entry = import_expert(doc, good.path)
     assert entry.ok and (user_experts_dir() / good.path.name).exists()
-    assert good.fingerprint in doc.usable_fingerprints()
+    assert good.fingerprint in doc.roster.usable_fingerprints()
 
     wrong = make_expert(outside, "bigfe", seed=6, frontend=FrontendConfig())
-    entry = doc.import_expert(wrong.path)
+    entry = import_expert(doc, wrong.path)
     assert not entry.ok and "front end differs" in entry.error and "n_mels" in entry.error
 
     junk = outside / "junk.expert.safetensors"
     junk.write_bytes(b"\x00" * 64)
-    entry = doc.import_expert(junk)
+    entry = import_expert(doc, junk)
     assert not entry.ok and entry.error
 
 
@@ -164,7 +177,7 @@ def test_default_experts_are_the_sound_and_genre_families_one_per_class(qtbot, t
     doc = Document(library=ExpertLibrary([(shipped, "shipped")], frontend=FRONTEND), cache=cache, device="cpu",
                    viewpoint_folder=tmp_path / "vp")
     try:
-        labels = [doc.entry(f).label for f in doc.default_enabled()]
+        labels = [doc.roster.entry(f).label for f in doc.roster.default_enabled()]
         assert labels == ["metal (sound)", "organ (sound)", "speech (sound)", "orchestral (genre)"]
     finally:
         doc.close()

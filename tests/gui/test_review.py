@@ -40,7 +40,7 @@ def test_keys_and_context_menu_mark_segments(qtbot, opened):
     view = opened.timeline.relevance
     cur = doc.current()
     k = int(cur.top_segments(1)[0])
-    winner = doc.display_label(cur.experts[int(cur.winners[k])].fingerprint)
+    winner = doc.roster.display_label(cur.experts[int(cur.winners[k])].fingerprint)
     doc.select_segment(k)
     opened.act.mark_yes.trigger()  # Y
     t0, t1 = (float(v) for v in doc.analysis.times[k])
@@ -51,7 +51,7 @@ def test_keys_and_context_menu_mark_segments(qtbot, opened):
     with qtbot.waitSignal(view.contextRequested) as sig:
         view.on_context(float(cur.centres[j]), 0.5, QPointF(10, 10))
     assert sig.args[0] == j and doc.selected == j
-    menu = opened.review_menu(j)
+    menu = opened.review.review_menu(j)
     other = next(c for c in doc.review.known_classes() if c != doc.review.winner_class(j))
     _action(_sub(menu, "Is not class"), other).trigger()
     opened.dialogs.answers.append("bird song")
@@ -87,10 +87,10 @@ def test_marks_survive_session_save_and_load(qtbot, opened, library, cache, tmp_
     doc.review.mark(b, "gamma", False)
     saved = doc.review.current().labels
     opened.dialogs.answers.append(str(tmp_path / "reviewed"))
-    opened.save_session()
+    opened.files.save_session()
     other = _window(qtbot, library, cache, tmp_path / "second")
     try:
-        other.open_session(tmp_path / "reviewed.relstudio")
+        other.files.open_session(tmp_path / "reviewed.relstudio")
         wait_idle(qtbot, other.doc)
         assert other.dialogs.errors == []
         assert other.doc.review.current().labels == saved
@@ -105,9 +105,9 @@ def test_a_broken_review_layer_is_refused_by_name(qtbot, opened, tmp_path):
     import json
 
     opened.dialogs.answers.append(str(tmp_path / "s"))
-    opened.save_session()
+    opened.files.save_session()
     state = json.loads((tmp_path / "s.relstudio").read_text())
     state["review"] = [{"source": "x.wav", "content_hash": "h", "labels": [{"start": 2.0, "end": 1.0, "label": "a"}]}]
     (tmp_path / "s.relstudio").write_text(json.dumps(state))
-    opened.open_session(tmp_path / "s.relstudio")
+    opened.files.open_session(tmp_path / "s.relstudio")
     assert opened.dialogs.errors and "start < end" in opened.dialogs.errors[-1][1]

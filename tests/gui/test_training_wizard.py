@@ -64,7 +64,7 @@ def _small(page, *, epochs=4, patience=3):
 def test_wizard_trains_in_the_background_and_the_new_experts_are_enabled(qtbot, window, dataset):
     doc = window.doc
     before = list(doc.enabled)
-    wizard = window.open_training_wizard()
+    wizard = window.models.open_training_wizard()
     qtbot.waitExposed(wizard)
     _to_settings(qtbot, wizard, dataset)
     # the classes page shows the core scan: clip and group counts, split by group
@@ -116,15 +116,15 @@ def test_wizard_trains_in_the_background_and_the_new_experts_are_enabled(qtbot, 
 
 def test_cancel_leaves_nothing_and_the_queue_runs_the_next(qtbot, window, dataset):
     doc = window.doc
-    q = doc.training
-    wizard = window.open_training_wizard()
+    q = window.training
+    wizard = window.models.open_training_wizard()
     _to_settings(qtbot, wizard, dataset)
     _small(wizard.settings_page, epochs=5000, patience=5000)  # runs until cancelled
     wizard.settings_page.name.setText("long")
     wizard.next()
     first = wizard.job
     # a second training, queued behind the first from another wizard
-    second_wizard = window.open_training_wizard()
+    second_wizard = window.models.open_training_wizard()
     _to_settings(qtbot, second_wizard, dataset)
     second_wizard.classes_page.set_checked({"clicks", "tone"})
     _small(second_wizard.settings_page, epochs=2, patience=2)
@@ -152,6 +152,6 @@ def test_cancel_leaves_nothing_and_the_queue_runs_the_next(qtbot, window, datase
     # "Show" on the finished one opens its results again
     panel.tree.setCurrentItem(panel.tree.topLevelItem(0))
     qtbot.mouseClick(panel.show_button, Qt.MouseButton.LeftButton)
-    shown = window.wizards[-1]
+    shown = window.models.wizards[-1]
     assert shown.job is second and shown.currentId() == RESULTS
     assert [shown.results_page.experts.item(r, 0).text() for r in range(2)] == ["clicks (short)", "tone (short)"]

@@ -54,7 +54,7 @@ def _padded(t0, t1, margin, rate, n):
 
 def test_curve_shows_the_core_relevance(opened, library, track):
     view, doc = opened.timeline.relevance, opened.doc
-    assert doc.enabled == doc.usable_fingerprints()  # first start: every usable expert (no shipped families)
+    assert doc.enabled == doc.roster.usable_fingerprints()  # first start: every usable expert (no shipped families)
     clip = load_audio(track, rate=FRONTEND.sample_rate)
     expected = run_task(analyze(clip, [library.load(e) for e in library.usable()], device="cpu"))
     x, y = view.curve.getData()
@@ -70,7 +70,7 @@ def test_curve_shows_the_core_relevance(opened, library, track):
 
 def test_toggling_an_expert_redraws_without_inference(opened):
     doc, view = opened.doc, opened.timeline.relevance
-    a, b, c = doc.usable_fingerprints()
+    a, b, c = doc.roster.usable_fingerprints()
     runs, misses = doc.runs, doc.cache.misses
     item = opened.expert_panel.item_for(b)
     item.setCheckState(0, Qt.CheckState.Unchecked)
@@ -85,7 +85,7 @@ def test_toggling_an_expert_redraws_without_inference(opened):
 
 def test_clicking_a_peak_plays_that_segment_with_margin(qtbot, opened):
     doc, view = opened.doc, opened.timeline.relevance
-    opened.set_margin(0.1)
+    opened.playback.set_margin(0.1)
     cur = doc.current()
     k = view.label_segments[0]
     pos = view.view_to_widget(float(cur.centres[k]), float(cur.relevance[k]) * 0.5)
@@ -123,7 +123,7 @@ def _expected_regions(cur, thr, margin, n):
 
 def test_play_highlighted_plays_the_regions_in_sequence(qtbot, opened):
     doc, n = opened.doc, len(_samples(opened))
-    opened.set_margin(0.05)
+    opened.playback.set_margin(0.05)
     for q in (0.97, 0.95, 0.9, 0.85, 0.8, 0.7, 0.6, 0.5):  # a threshold with separate regions
         thr = float(np.quantile(doc.current().relevance, q))
         merged = _expected_regions(doc.current(), thr, 0.05, n)
@@ -147,7 +147,7 @@ def test_no_output_device_disables_playback_but_not_analysis(qtbot, library, cac
         assert not w.act.play.isEnabled() and not w.act.play_highlighted.isEnabled()
         assert "no audio output device" in w.act.play_label.text()
         assert w.status.audio_label.text() == "no audio output"
-        w.play_segment(0)  # a click on a peak: refused quietly, nothing crashes
+        w.playback.play_segment(0)  # a click on a peak: refused quietly, nothing crashes
         assert w.player.state == "stopped" and w.backend.streams == []
     finally:
         w.close()
@@ -184,15 +184,15 @@ def test_exports_write_core_text_and_images(opened, tmp_path):
     for fmt in ("csv", "json", "audacity", "sv", "raven"):
         target = tmp_path / f"out-{fmt}"
         opened.dialogs.answers.append(str(target))
-        opened.export_segments(fmt)
+        opened.files.export_segments(fmt)
         written = next(tmp_path.glob(f"out-{fmt}.*"))
         assert written.read_text() == write_segments(doc.current(), fmt=fmt, threshold=doc.threshold)
     opened.dialogs.answers.append(str(tmp_path / "view.png"))
-    opened.export_view("png")
+    opened.files.export_view("png")
     img = QImage(str(tmp_path / "view.png"))
     assert (img.width(), img.height()) == (opened.timeline.width(), opened.timeline.height())
     opened.dialogs.answers.append(str(tmp_path / "curve.svg"))
-    opened.export_view("svg")
+    opened.files.export_view("svg")
     assert "<svg" in (tmp_path / "curve.svg").read_text()
     assert opened.dialogs.errors == []
 
@@ -232,7 +232,7 @@ def test_uncaught_exception_is_logged_and_shown(qtbot, window, monkeypatch):
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from relstudio.core.paths import log_dir
-    from relstudio.gui.app import install_excepthook
+    from relstudio.gui.crash_log import install_excepthook
 
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     install_excepthook(lambda: window)
@@ -251,11 +251,11 @@ def test_uncaught_exception_is_logged_and_shown(qtbot, window, monkeypatch):
 
 def test_session_saved_from_the_window_restores_view_and_recent_files(qtbot, opened, library, cache, tmp_path):
     opened.timeline.set_view_range(2.0, 5.0)
-    opened.doc.keep_viewpoint("first two", opened.doc.usable_fingerprints()[:2], persist=False)
+    opened.doc.keep_viewpoint("first two", opened.doc.roster.usable_fingerprints()[:2], persist=False)
     opened.dialogs.answers.append(str(tmp_path / "work"))
-    opened.save_session()
-    assert opened.session_path == tmp_path / "work.relstudio" and opened.session_path.exists()
-    assert opened.recent_files()[0] == str(opened.doc.path)
+    opened.files.save_session()
+    assert opened.files.session_path == tmp_path / "work.relstudio" and opened.files.session_path.exists()
+    assert opened.files.recent_files()[0] == str(opened.doc.path)
 
     other = _window(qtbot, library, cache, tmp_path, FakeBackend())
     try:
@@ -263,7 +263,7 @@ def test_session_saved_from_the_window_restores_view_and_recent_files(qtbot, ope
         wait_idle(qtbot, other.doc)
         qtbot.wait(30)
         assert other.timeline.view_range() == pytest.approx((2.0, 5.0), abs=1e-6)
-        assert other.doc.viewpoints["first two"] == tuple(opened.doc.usable_fingerprints()[:2])
+        assert other.doc.viewpoints["first two"] == tuple(opened.doc.roster.usable_fingerprints()[:2])
         assert other.doc.enabled == opened.doc.enabled and other.dialogs.errors == []
     finally:
         other.close()
@@ -274,8 +274,8 @@ def test_hover_shows_time_relevance_winner_and_every_probability(qtbot, opened):
     cur = doc.current()
     k = cur.n_segments // 2
     qtbot.mouseMove(view.viewport(), view.view_to_widget(float(cur.centres[k]), 0.3))
-    assert view.hover_text.isVisible()
-    text = view.hover_text.textItem.toPlainText()
+    assert view.hover.text.isVisible()
+    text = view.hover.text.textItem.toPlainText()
     from relstudio.gui.views.common import format_time
 
     assert format_time(cur.times[k, 0]) in text and f"{cur.relevance[k]:.3f}" in text

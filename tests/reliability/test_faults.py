@@ -12,13 +12,13 @@ import numpy as np
 import pytest
 import torch
 
-from relstudio.core import analysis as analysis_module
+from relstudio.core import runner as runner_module
 from relstudio.core.analysis import analyze
 from relstudio.core.audio import clip_from_array, load_audio
 from relstudio.core.cache import ProbabilityCache
 from relstudio.core.experts.expert_file import save_expert
 from relstudio.core.experts.library import ExpertLibrary
-from relstudio.core.experts.model_file import atomic_write_bytes
+from relstudio.core.fileio import atomic_write_bytes
 from relstudio.core.progress import run_task
 from tests.reliability.corpus import AUDIO_DIR, GOOD_EXPERT, MARKER
 from tests.synth import noise, tone
@@ -100,7 +100,7 @@ def test_read_only_cache_only_costs_speed(tmp_path, read_only, clip, good_expert
 
 # -- CUDA out of memory ------------------------------------------------------------
 def _oom_once(monkeypatch, times=1):
-    real, calls = analysis_module.mel_db, []
+    real, calls = runner_module.mel_db, []
 
     def mel_db(*args, **kwargs):
         calls.append(1)
@@ -108,7 +108,7 @@ def _oom_once(monkeypatch, times=1):
             raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(analysis_module, "mel_db", mel_db)
+    monkeypatch.setattr(runner_module, "mel_db", mel_db)
     return calls
 
 
@@ -171,10 +171,10 @@ def test_failed_write_keeps_the_old_file(tmp_path, monkeypatch, failure):
 
 def test_written_files_get_ordinary_permissions(tmp_path):
     """Not mkstemp's 0600: a saved expert or export is readable like any other file."""
-    from relstudio.core.experts import model_file
+    from relstudio.core import fileio
 
     atomic_write_bytes(tmp_path / "new.csv", b"x")
-    assert (tmp_path / "new.csv").stat().st_mode & 0o777 == 0o666 & ~model_file._UMASK
+    assert (tmp_path / "new.csv").stat().st_mode & 0o777 == 0o666 & ~fileio._UMASK
     (tmp_path / "new.csv").chmod(0o640)
     atomic_write_bytes(tmp_path / "new.csv", b"y")  # a replaced file keeps its mode
     assert (tmp_path / "new.csv").stat().st_mode & 0o777 == 0o640

@@ -1,7 +1,7 @@
 """The window over every corpus file: a dialog naming the file and the problem, never a crash, the window stays.
 
 Runs offscreen with no sound card (a player backend that reports none), through
-the GUI's public API: ``MainWindow.open_path`` / ``import_experts``, the
+the GUI's public API: ``MainWindow.open_path`` / ``window.models.import_models``, the
 ``Document`` signals and the expert panel's items.
 """
 
@@ -74,7 +74,7 @@ def window(qtbot, tmp_path, monkeypatch):
     win.crashes, win.messages = [], []
     doc.crashed.connect(lambda title, exc, tb: win.crashes.append((title, exc, tb)))
     doc.message.connect(win.messages.append)
-    doc.set_enabled(doc.usable_fingerprints())
+    doc.set_enabled(doc.roster.usable_fingerprints())
     yield win
     doc.close()
     assert not (tmp_path / MARKER).exists(), "a corpus pickle was unpickled: code from a file ran"
@@ -141,7 +141,7 @@ def test_expert_panel_lists_every_bad_file_greyed(qtbot, tmp_path, window):
 @pytest.mark.parametrize("case", BAD_EXPERTS, ids=lambda c: c.name)
 def test_importing_a_bad_expert_explains_it(qtbot, window, case):
     path = EXPERT_DIR / case.name
-    window.import_experts([str(path)])
+    window.models.import_models([str(path)])
     assert window.crashes == []
     assert len(window.dialogs.errors) == 1
     title, text = window.dialogs.errors[0]
@@ -149,7 +149,7 @@ def test_importing_a_bad_expert_explains_it(qtbot, window, case):
         assert title == "Expert imported but unusable" and matches(case.reason, text), text
         entry = next(e for e in window.doc.library.entries if e.path.name == case.name)
         assert not entry.ok
-        window.show_model_card(str(entry.path))  # the card of a broken file opens without loading it
+        window.models.show_model_card(str(entry.path))  # the card of a broken file opens without loading it
     else:  # the .pt checkpoint is not even copied
         assert "not an expert file" in text and str(path) in text
     assert [e.label for e in window.doc.library.usable()] == ["good"]

@@ -102,8 +102,8 @@ def analyze_collection(folder, experts, *, output=None, cache=None, viewpoint: s
     Each yielded ``Progress.metrics`` carries ``done``/``total`` counts and, when a
     track finished, its table ``row`` (or a ``failure``) for views filling progressively.
     """
-    from relstudio.core.audio import file_hash
     from relstudio.core.device import choose_device
+    from relstudio.core.fileio import file_hash
     from relstudio.core.experts.expert_file import read_expert_info
 
     if top_k < 1 or not excerpt_seconds > 0:
@@ -121,9 +121,12 @@ def analyze_collection(folder, experts, *, output=None, cache=None, viewpoint: s
     tracks = find_tracks(folder, exclude=[output] if output else ())
     dev = choose_device(device) if scheduler is None else None
     if relnet == "auto":
-        from relstudio.core.collection.classify import find_relnet
+        from relstudio.core.experts.library import find_relnets, matching_relnet
+        from relstudio.core.paths import shipped_experts_dir, user_experts_dir
 
-        relnet = find_relnet([i.fingerprint for i in infos])
+        found = matching_relnet(find_relnets([shipped_experts_dir(), user_experts_dir()]),
+                                [i.fingerprint for i in infos], exact=True)
+        relnet = found.path if found else None
     relnet_path = str(Path(relnet).resolve()) if relnet else None
     method = "SUM"
     if relnet_path:

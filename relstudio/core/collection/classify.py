@@ -1,5 +1,5 @@
 """Track classification for the collection table: a RELNET (or other classifier file) when one
-matches the experts, else SUM fusion of the experts (in :func:`~.excerpts.summarise`).
+fits the experts exactly (the model library's rule, ``matching_relnet(..., exact=True)``), else SUM fusion of the experts (in :func:`~.excerpts.summarise`).
 
 A RELNET's relevance branch is exactly the experts' R_max, which the analysis
 already holds, so only its classifier branch runs again here.
@@ -7,32 +7,11 @@ already holds, so only its classifier branch runs again here.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
 from relstudio.core.errors import IncompatibleExpertError
 
 METHOD_NAMES = {"relnet": "RELNET", "convnet": "CONVNET", "convkong": "CONV-KONG"}
-
-
-def find_relnet(expert_fingerprints, folders=None) -> Path | None:
-    """A RELNET file in ``folders`` (default: shipped + user experts) trained on exactly these experts."""
-    from relstudio.core.errors import RelstudioError
-    from relstudio.core.experts.relnet_file import RELNET_SUFFIX, read_classifier_info
-    from relstudio.core.paths import shipped_experts_dir, user_experts_dir
-
-    want = set(expert_fingerprints)
-    for folder in folders if folders is not None else (shipped_experts_dir(), user_experts_dir()):
-        folder = Path(folder)
-        for path in sorted(folder.rglob(f"*{RELNET_SUFFIX}")) if folder.is_dir() else ():
-            try:
-                info = read_classifier_info(path)
-            except RelstudioError:
-                continue
-            if {fp for _, fp in info.experts} == want and len(info.experts) == len(want):
-                return path
-    return None
 
 
 def check_classifier(path, expert_infos) -> str:
@@ -56,14 +35,16 @@ def load_classifier(path, experts, *, device="cpu"):
     """A callable ``(analysis, clip) -> (label, {class: p}, method)`` from a classifier file.
 
     A RELNET's experts must all be among ``experts`` (by fingerprint); the
-    analysis's probabilities of those experts give its segment weights.
+    analysis's probabilities of those experts give its segment weights, and
+    :func:`relstudio.core.classification.run_relnet` runs its classifier branch.
     """
     import torch
 
+    from relstudio.core.classification import clip_scores, run_relnet
     from relstudio.core.experts.relnet_file import load_classifier as load_file, read_classifier_info
     from relstudio.core.frontend import features, to_tensor
-    from relstudio.core.nets.expert_cnn import clip_output
-    from relstudio.core.nets.relnet import RELNET, _EPS
+    from relstudio.core.nets.relnet import RELNET
+    from relstudio.core.progress import run_task
     from relstudio.core.relevance import relevance
 
     method = check_classifier(path, [e.info for e in experts])
@@ -78,16 +59,12 @@ def load_classifier(path, experts, *, device="cpu"):
     own = [fp for _, fp in info.experts]
 
     def classify(analysis, clip):
-        with torch.inference_mode():
-            x = features(to_tensor(clip.samples, device), frontend)[None]
-            if info.kind == RELNET:
-                seg = module.classifier.segment_probs(x)  # (1, S, C)
-                weight = torch.from_numpy(relevance(analysis.select(own).probs)).to(seg) + _EPS
-                n = min(seg.shape[1], weight.shape[0])
-                out = clip_output(seg[:, :n] * weight[None, :n, None])
-            else:
-                out = module(x)
-        p = out[0].float().cpu().numpy()
+        if info.kind == RELNET:
+            weights = relevance(analysis.select(own).probs)
+            p = clip_scores(*run_task(run_relnet(clip, module, weights=weights)))
+        else:
+            with torch.inference_mode():
+                p = module(features(to_tensor(clip.samples, device), frontend)[None])[0].float().cpu().numpy()
         return classes[int(np.argmax(p))], {c: float(v) for c, v in zip(classes, p)}, method
 
     return classify

@@ -23,8 +23,7 @@ def window_segments(frontend, seconds: float, n_segments: int) -> int:
     """How many consecutive segments make an excerpt of about ``seconds`` (1 … n_segments)."""
     if not seconds > 0:
         raise ParameterError(f"excerpt length must be positive seconds, got {seconds!r}")
-    step = frontend.hop_length * frontend.pool_stride / frontend.sample_rate
-    span = ((frontend.segment_frames - 1) * frontend.hop_length + frontend.n_fft) / frontend.sample_rate
+    step, span = frontend.segment_hop_seconds, frontend.segment_span_seconds
     w = 1 + int(round((seconds - span) / step)) if seconds > span else 1
     return int(min(max(w, 1), max(n_segments, 1)))
 

@@ -76,7 +76,7 @@ def fade(samples: np.ndarray, rate: int, *, seconds: float = 0.25) -> np.ndarray
 def write_audio(path: Path, samples: np.ndarray, rate: int, fmt: str) -> None:
     import soundfile as sf
 
-    from relstudio.core.experts.model_file import atomic_write_bytes
+    from relstudio.core.fileio import atomic_write_bytes
 
     buf = io.BytesIO()
     sf.write(buf, np.clip(samples, -1.0, 1.0), rate, format=fmt.upper(), subtype="PCM_16")
@@ -110,7 +110,7 @@ def make_previews(tracks, experts, *, output, seconds: float = 15.0, by: str = "
     """
     from relstudio.core.analysis import analyze
     from relstudio.core.audio import load_audio
-    from relstudio.core.experts.model_file import atomic_write_bytes
+    from relstudio.core.fileio import atomic_write_bytes
     from relstudio.core.progress import run_task
 
     if fmt not in FORMATS:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from relstudio.core.errors import ParameterError
+from relstudio.core.fileio import read_json
 
 FORMAT = "relstudio-collection"
 JSON_NAME = "collection.json"
@@ -91,7 +92,7 @@ def csv_text(results: CollectionResults) -> str:
 
 def write_results(folder, results: CollectionResults) -> tuple[Path, Path]:
     """Write ``collection.json`` and ``collection.csv`` into ``folder`` (temp file + rename each)."""
-    from relstudio.core.experts.model_file import atomic_write_bytes
+    from relstudio.core.fileio import atomic_write_bytes
 
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
@@ -110,8 +111,5 @@ def read_results(path) -> CollectionResults:
         path = path / JSON_NAME
     if not path.exists():
         raise ParameterError(f"{path}: no collection table here (run 'relstudio analyze --batch DIR -o FOLDER')")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ParameterError(f"{path}: unreadable collection table ({exc})") from exc
+    data = read_json(path, what="collection table")
     return CollectionResults.from_dict(data, source=str(path))

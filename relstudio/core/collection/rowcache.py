@@ -54,7 +54,7 @@ class RowCache:
         self._memory[key] = dict(row)
         if self.folder is None:
             return
-        from relstudio.core.experts.model_file import atomic_write_bytes
+        from relstudio.core.fileio import atomic_write_bytes
 
         try:
             atomic_write_bytes(self.folder / f"{key}.json", json.dumps(row).encode("utf-8"))

@@ -1,11 +1,6 @@
-"""Which experts to use first, what class and family an expert file belongs to, importing one (headless)."""
+"""Which experts to use first and what class and family an expert file belongs to (headless)."""
 
 from __future__ import annotations
-
-from pathlib import Path
-
-from relstudio.core.errors import RelstudioError
-from relstudio.core.experts.expert_file import EXPERT_SUFFIX
 
 DEFAULT_FAMILIES = ("sound", "main", "genre")  # the sound-class family (either name), then the genres
 
@@ -42,19 +37,3 @@ def default_selection(library) -> list[str]:
             chosen.append(e.info.fingerprint)
             classes.add(expert_class(e))
     return chosen if order else chosen[:6]
-
-
-def copy_to_user_folder(path) -> Path:
-    """Copy an expert file into ``core.paths.user_experts_dir()`` (atomically); returns the copy."""
-    from relstudio.core.experts.model_file import atomic_write_bytes
-    from relstudio.core.paths import user_experts_dir
-
-    src = Path(path)
-    if not src.name.endswith(EXPERT_SUFFIX):
-        raise RelstudioError(f"{src}: not an expert file (expected a name ending in {EXPERT_SUFFIX})")
-    if not src.is_file():
-        raise RelstudioError(f"{src}: no such file")
-    dest = user_experts_dir() / src.name
-    if src.resolve() != dest.resolve():
-        atomic_write_bytes(dest, src.read_bytes())
-    return dest

@@ -1,7 +1,10 @@
-"""ExpertLibrary: the experts found in a set of folders, read by header only.
+"""The model library: the experts, RELNETs and classifiers found in a set of folders, read by header only.
 
-Broken or incompatible files are kept as entries with the reason, so the GUI
-can list them greyed and the CLI can explain them.
+Broken or incompatible expert files are kept as entries with the reason, so
+the GUI can list them greyed and the CLI can explain them. Which RELNET fits
+a set of experts has one rule (:func:`matching_relnets`): all of its experts
+are among them (``exact``: it has exactly them), the largest RELNET first.
+:func:`copy_to_user_folder` imports any model file.
 """
 
 from __future__ import annotations
@@ -12,8 +15,13 @@ from pathlib import Path
 from relstudio.core.errors import ExpertFileError, ParameterError, RelstudioError
 from relstudio.core.experts.expert_file import (EXPERT_SUFFIX, ExpertInfo, load_expert, read_expert_info,
                                                 verify_expert)
+from relstudio.core.experts.relnet_file import CLASSIFIER_SUFFIX, RELNET_SUFFIX, ClassifierInfo, read_classifier_info
+from relstudio.core.fileio import atomic_write_bytes
 from relstudio.core.frontend import FrontendConfig
 from relstudio.core.paths import shipped_experts_dir, user_experts_dir
+
+CLASSIFIER_SUFFIXES = (RELNET_SUFFIX, CLASSIFIER_SUFFIX)
+MODEL_SUFFIXES = (EXPERT_SUFFIX,) + CLASSIFIER_SUFFIXES
 
 PALETTE = ("#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#46f0f0", "#f032e6",
            "#bcf60c", "#008080", "#9a6324", "#800000", "#808000", "#000075", "#fabebe")
@@ -119,7 +127,69 @@ class ExpertLibrary:
         known = ", ".join(sorted({e.label for e in self.entries})) or "none"
         raise ParameterError(f"no expert named {name_or_path!r} (known: {known})")
 
+    def relnets(self) -> list[ClassifierInfo]:
+        """The RELNET files of the library's folders (header only)."""
+        return find_relnets(folder for folder, _origin in self.folders)
+
+    def classifiers(self) -> list[ClassifierInfo]:
+        """The RELNET and other classifier files of the library's folders (header only)."""
+        return find_relnets((folder for folder, _origin in self.folders), suffixes=CLASSIFIER_SUFFIXES)
+
+    def relnet_for(self, fingerprints, *, exact: bool = False) -> ClassifierInfo | None:
+        """The RELNET that fits the experts ``fingerprints`` (see :func:`matching_relnets`), or ``None``."""
+        return matching_relnet(self.relnets(), fingerprints, frontend=self.frontend, exact=exact)
+
     def load(self, entry: LibraryEntry, *, device=None):
         if not entry.ok:
             raise ExpertFileError(entry.path, entry.error or "unusable expert")
         return load_expert(entry.path, frontend=self.frontend, device=device)
+
+
+def find_relnets(folders, *, suffixes=(RELNET_SUFFIX,)) -> list[ClassifierInfo]:
+    """RELNET (or, with ``suffixes``, other classifier) files under ``folders`` (recursively), sorted
+    by path within each folder; unreadable files are skipped."""
+    found = []
+    for folder in map(Path, folders):
+        paths = sorted(p for s in suffixes for p in folder.rglob(f"*{s}")) if folder.is_dir() else ()
+        for path in paths:
+            try:
+                found.append(read_classifier_info(path))
+            except RelstudioError:
+                continue
+    return found
+
+
+def matching_relnets(relnets, enabled, *, frontend=None, exact: bool = False) -> list[ClassifierInfo]:
+    """The RELNETs whose experts (fingerprints) are all in ``enabled`` (``exact``: are exactly
+    ``enabled``) and whose front end is ``frontend`` (when given): most experts first, then by path."""
+    enabled = set(enabled)
+    fits = [r for r in relnets if r.experts and {fp for _, fp in r.experts} <= enabled
+            and (not exact or len(r.experts) == len(enabled)) and (frontend is None or r.frontend == frontend)]
+    return sorted(fits, key=lambda r: (-len(r.experts), str(r.path)))
+
+
+def matching_relnet(relnets, enabled, *, frontend=None, exact: bool = False) -> ClassifierInfo | None:
+    """The first of :func:`matching_relnets` (``None`` when no RELNET fits)."""
+    fits = matching_relnets(relnets, enabled, frontend=frontend, exact=exact)
+    return fits[0] if fits else None
+
+
+def copy_to_user_folder(path) -> Path:
+    """Copy a model file into ``core.paths.user_experts_dir()`` (atomically); returns the copy.
+
+    Expert files are copied as they are (the library lists a broken one greyed,
+    with its reason); RELNET and classifier files are checked (header) first and
+    raise :class:`~relstudio.core.errors.ExpertFileError` naming the file when broken.
+    """
+    src = Path(path)
+    if not src.name.endswith(MODEL_SUFFIXES):
+        raise ParameterError(f"{src}: not an expert file nor a RELNET or classifier file "
+                             f"(expected a name ending in {', '.join(MODEL_SUFFIXES)})")
+    if not src.is_file():
+        raise ExpertFileError(src, "no such file")
+    if src.name.endswith(CLASSIFIER_SUFFIXES):
+        read_classifier_info(src)
+    dest = user_experts_dir() / src.name
+    if src.resolve() != dest.resolve():
+        atomic_write_bytes(dest, src.read_bytes())
+    return dest

@@ -11,18 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import struct
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from relstudio.core.errors import ExpertFileError
+from relstudio.core.fileio import atomic_write_bytes
 
 MAX_HEADER_BYTES = 16 * 1024 * 1024
-_UMASK = os.umask(0)
-os.umask(_UMASK)
 META_KEY = "relstudio"
 _DTYPES = {"F32": np.float32}
 
@@ -35,36 +32,6 @@ def weights_digest(tensors: dict[str, np.ndarray]) -> str:
         h.update(str(arr.shape).encode())
         h.update(arr.tobytes())
     return h.hexdigest()
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temp file + rename (never half-written).
-
-    The file gets the usual permissions (an existing file's, else 0666 less the
-    umask). An ``OSError`` (read-only folder, full disk) is re-raised with
-    ``filename`` set to ``path`` rather than the temporary name.
-    """
-    path = Path(path)
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_UMASK
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-            os.fchmod(f.fileno(), mode)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-        if isinstance(exc, OSError) and exc.errno is not None:
-            raise type(exc)(exc.errno, exc.strerror or str(exc), str(path)) from exc
-        raise
 
 
 def save_model(path, tensors: dict[str, np.ndarray], meta: dict) -> dict:

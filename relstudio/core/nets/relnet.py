@@ -30,7 +30,7 @@ from relstudio.core.nets.expert_cnn import ExpertCNN, ExpertCNNConfig, FusedExpe
 
 RELNET, CONVNET, CONVKONG = "relnet", "convnet", "convkong"
 KINDS = (RELNET, CONVNET, CONVKONG)
-_EPS = 1e-7
+EPS = 1e-7  # added to RELNET's segment weights (a silent clip falls back to equal weights) and attention
 
 
 def relevance_torch(probs: torch.Tensor) -> torch.Tensor:
@@ -96,7 +96,7 @@ class RelNet(nn.Module):
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
         probs, rel = self.segment_outputs(x)
-        weight = rel + _EPS  # a clip where every expert says 0 falls back to equal weights
+        weight = rel + EPS  # a clip where every expert says 0 falls back to equal weights
         if mask is not None:
             weight = weight * mask.to(weight.dtype)
         return clip_output(probs * weight[..., None])
@@ -130,7 +130,7 @@ class ConvKong(nn.Module):
         x = pad_to_segment(x, self.frontend)
         feats = torch.cat([conv(x[:, lo:hi]) for conv, (lo, hi) in zip(self.convs, self.frontend.bands)], 1)
         hidden = torch.relu(self.fc(self.pool(torch.relu(feats)).transpose(1, 2)))
-        att = torch.softmax(self.att(hidden), dim=-1).clamp(_EPS, 1.0 - _EPS)
+        att = torch.softmax(self.att(hidden), dim=-1).clamp(EPS, 1.0 - EPS)
         return torch.sigmoid(self.cla(hidden)), att
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:

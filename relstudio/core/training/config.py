@@ -3,8 +3,11 @@
 Defaults follow the paper (§3.1): Adam, batches of 100 files, at most 1000
 epochs, early stopping on 20 % of the training clips with patience 50 and a
 minimum improvement of 0.05 of the validation loss, best weights restored.
-Augmentation (off in :meth:`TrainingConfig.paper`) works on cached dB mel
-spectrograms only, so features are never decoded again.
+Presets are constructors: :meth:`TrainingConfig.paper`, :meth:`TrainingConfig.quick`
+(the shipped experts' settings) and ``augment="light"`` (:meth:`AugmentConfig.named`).
+Augmentation (off in both) works on cached dB mel spectrograms only, so
+features are never decoded again. ``hidden`` and ``filters`` default to
+:class:`~relstudio.core.nets.expert_cnn.ExpertCNNConfig`'s.
 """
 
 from __future__ import annotations
@@ -12,7 +15,10 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from relstudio.core.errors import ParameterError
+from relstudio.core.errors import ParameterError, known_fields
+from relstudio.core.nets.net_config import ExpertCNNConfig
+
+_NET = ExpertCNNConfig()  # the network's own defaults: TrainingConfig derives hidden/filters from them
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,16 @@ class AugmentConfig:
         """Tilt, EQ, ±2 mel bins, time shift and noise; no crops (a crop can remove a weak label's only event)."""
         return cls(tilt_db=10.0, eq_db=8.0, mel_shift=2, shift_frames=4, noise_probability=0.5)
 
+    @classmethod
+    def named(cls, name: str) -> "AugmentConfig":
+        """The preset ``name``: one of :data:`AUGMENT_PRESETS` (``none``: no augmentation, ``light``)."""
+        if name not in AUGMENT_PRESETS:
+            raise ParameterError(f"augmentation preset must be one of {AUGMENT_PRESETS}, got {name!r}")
+        return cls.light() if name == "light" else cls()
+
+
+AUGMENT_PRESETS = ("none", "light")
+
 
 @dataclass(frozen=True)
 class TrainingConfig:
@@ -76,8 +92,8 @@ class TrainingConfig:
     balance: str = "weights"
     seed: int = 0
     test_groups: tuple[str, ...] = ()
-    hidden: int = 100
-    filters: tuple[int, ...] = (42, 42, 16)
+    hidden: int = _NET.hidden
+    filters: tuple[int, ...] = _NET.filters
     augment: AugmentConfig = AugmentConfig()
 
     def __post_init__(self):
@@ -85,6 +101,8 @@ class TrainingConfig:
         object.__setattr__(self, "test_groups", tuple(str(g) for g in self.test_groups))
         if isinstance(self.augment, dict):
             object.__setattr__(self, "augment", AugmentConfig(**self.augment))
+        elif isinstance(self.augment, str):  # a preset name: "none" or "light"
+            object.__setattr__(self, "augment", AugmentConfig.named(self.augment))
         if self.max_epochs < 1 or self.patience < 1 or self.batch_size < 1:
             raise ParameterError(f"max_epochs, patience and batch_size must be ≥ 1, got {self}")
         if self.min_delta < 0 or self.learning_rate <= 0 or self.weight_decay < 0:
@@ -101,8 +119,21 @@ class TrainingConfig:
 
     @classmethod
     def paper(cls, **changes) -> "TrainingConfig":
-        """The paper's settings (no augmentation)."""
+        """The paper's settings (no augmentation), with ``changes``."""
         return cls(**changes)
+
+    @classmethod
+    def quick(cls, **changes) -> "TrainingConfig":
+        """The shipped experts' settings, with ``changes``: Adam lr 0.002, batches of 32, up to 60
+        epochs, patience 15, any improvement counts (``make retrain`` raises the epochs and patience)."""
+        return cls(**dict(dict(learning_rate=2e-3, batch_size=32, max_epochs=60, patience=15, min_delta=0.0),
+                          **changes))
+
+    @classmethod
+    def quick(cls, **changes) -> "TrainingConfig":
+        """The shipped models' settings: lr 0.002, batches of 32, up to 60 epochs, patience 15, Δ 0."""
+        base = dict(learning_rate=2e-3, batch_size=32, max_epochs=60, patience=15, min_delta=0.0)
+        return cls(**{**base, **changes})
 
     def replace(self, **changes) -> "TrainingConfig":
         return dataclasses.replace(self, **changes)
@@ -116,13 +147,7 @@ class TrainingConfig:
 
     @classmethod
     def from_dict(cls, d: dict) -> "TrainingConfig":
-        if not isinstance(d, dict):
-            raise ParameterError(f"training config must be a JSON object, got {type(d).__name__}")
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(d) - known)
-        if unknown:
-            raise ParameterError(f"unknown training config fields {unknown}")
-        d = dict(d)
+        d = known_fields(cls, d, what="training config")
         if "augment" in d:
             d["augment"] = AugmentConfig(**d["augment"])
         return cls(**d)

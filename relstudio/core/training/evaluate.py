@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from relstudio.core.device import resolve_device
 from relstudio.core.errors import DatasetError, ParameterError
 from relstudio.core.nets.expert_cnn import FusedExperts
 from relstudio.core.progress import Progress, Task, scaled
@@ -126,7 +127,7 @@ def evaluate(dataset, *, experts=(), classifiers=(), split: str = "auto", pad_fr
     ds = select_classes(ds, present) if len(present) >= 2 else ds.subset(
         [i for i, c in enumerate(ds.clips) if c.label in present])
     ds, split_text, notes = _clips_to_evaluate(ds, [m.info.meta for m in experts + classifiers], split)
-    dev = torch.device("cpu") if device is None else torch.device(device)
+    dev = resolve_device(device)  # None: CUDA when available
     fs = yield from scaled(extract_features(ds, frontend, device=dev, folder=cache_folder), 0.0, 0.5)
     truth = np.array([classes.index(ds.clips[i].label) for i in fs.clip_index], dtype=np.int64)
     rows = list(range(len(fs)))

@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 from relstudio.core.device import describe
+from relstudio.core.device import resolve_device
 from relstudio.core.experts.expert_file import EXPERT_SUFFIX, save_expert
 from relstudio.core.experts.library import PALETTE
 from relstudio.core.frontend import FrontendConfig
@@ -85,7 +86,7 @@ def train_experts(dataset, *, out_dir, classes=None, config: TrainingConfig = Tr
     in each file's metadata for ``relstudio evaluate``.
     """
     t0 = time.perf_counter()
-    dev = torch.device("cpu") if device is None else torch.device(device)
+    dev = resolve_device(device)  # None: CUDA when available
     if prepared is None:
         prepared = yield from scaled(prepare(dataset, classes=classes, config=config, frontend=frontend, device=dev),
                                      0.0, 0.1)

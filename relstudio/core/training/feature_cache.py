@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from relstudio.core.audio import file_hash
-from relstudio.core.cache import read_checked_npz, write_checked_npz
+from relstudio.core.device import resolve_device
+from relstudio.core.fileio import file_hash, read_checked_npz, write_checked_npz
 from relstudio.core.errors import AudioReadError
 from relstudio.core.frontend import FrontendConfig, mel_db, to_tensor
 from relstudio.core.progress import Progress, Task
@@ -125,6 +125,6 @@ def extract_features(dataset, frontend: FrontendConfig, *, device=None, folder: 
     for k, m in enumerate(mels):
         out[k, :, :m.shape[1]] = m
     labels = [dataset.classes.index(dataset.clips[i].label) for i in keep]
-    dev = torch.device("cpu") if device is None else torch.device(device)
+    dev = resolve_device(device)  # None: CUDA when available
     return FeatureSet(dataset, frontend, torch.from_numpy(out).to(dev), torch.tensor(lengths, dtype=torch.long),
                       torch.tensor(labels, dtype=torch.long, device=dev), tuple(keep), tuple(bad))

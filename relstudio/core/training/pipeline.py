@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 
+from relstudio.core.device import resolve_device
 from relstudio.core.experts.expert_file import load_expert
 from relstudio.core.frontend import FrontendConfig
 from relstudio.core.nets.relnet import CONVKONG, CONVNET, RELNET
@@ -32,10 +33,8 @@ def train(dataset, *, out_dir, classes=None, config: TrainingConfig = TrainingCo
     Progress metrics carry ``stage`` (``experts``, ``relnet``, ``convnet``,
     ``convkong``), ``epoch`` and per-model ``train_loss`` / ``val_loss``.
     """
-    import torch
-
     t0 = time.perf_counter()
-    dev = torch.device("cpu") if device is None else torch.device(device)
+    dev = resolve_device(device)  # None: CUDA when available
     prepared = yield from scaled(prepare(dataset, classes=classes, config=config, frontend=frontend, device=dev,
                                          cache_folder=cache_folder), 0.0, 0.05)
     t_features = time.perf_counter() - t0

@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from relstudio.core.device import describe
+from relstudio.core.device import resolve_device
 from relstudio.core.errors import ParameterError
 from relstudio.core.experts.relnet_file import save_classifier, suffix_for
 from relstudio.core.nets.expert_cnn import ExpertCNNConfig
@@ -99,7 +100,7 @@ def train_classifiers(dataset, *, out_dir, experts=(), kinds=(RELNET,), classes=
     experts = list(experts)
     if RELNET in kinds and not experts:
         raise ParameterError("RELNET needs the trained experts (train them first)")
-    dev = torch.device("cpu") if device is None else torch.device(device)
+    dev = resolve_device(device)  # None: CUDA when available
     frontend = experts[0].info.frontend if experts else None
     t0 = time.perf_counter()
     if prepared is None:

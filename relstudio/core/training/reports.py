@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from relstudio.core.experts.model_file import atomic_write_bytes
+from relstudio.core.fileio import atomic_write_bytes
 
 REPORT_NAME = "training_report.json"
 

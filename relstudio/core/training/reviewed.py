@@ -144,7 +144,7 @@ def cut_reviewed(layers, *, folder, classes=None, rate: int = 44100) -> Task[lis
     (:class:`DatasetError` naming it). Returns the clips, grouped per track.
     """
     from relstudio.core.audio import load_audio
-    from relstudio.core.experts.model_file import atomic_write_bytes
+    from relstudio.core.fileio import atomic_write_bytes
 
     folder = Path(folder)
     todo = [(layer, merged_regions(layer, classes)) for layer in layers]

@@ -166,7 +166,7 @@ class ClassificationPanel(QWidget):
             return
         fp, method = st.highlight_key
         shares = st.shares(fp, method)
-        label = self.doc.display_label(fp)
+        label = self.doc.roster.display_label(fp)
         if shares is None or not len(st.highlighted):
             self.caption.setText(f"No {method} score for {label}.")
             return

@@ -104,10 +104,10 @@ class ExpertPanel(QWidget):
         item.setData(0, PATH_ROLE, str(entry.path))
         if entry.ok:
             fp = entry.info.fingerprint
-            item.setText(0, self.doc.display_label(fp))
+            item.setText(0, self.doc.roster.display_label(fp))
             item.setData(0, FP_ROLE, fp)
             item.setData(0, DESC_ROLE, entry.info.description or "(no description)")
-            item.setIcon(0, swatch(self.doc.colour(fp)))
+            item.setIcon(0, swatch(self.doc.roster.colour(fp)))
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(0, Qt.CheckState.Unchecked)
             item.setToolTip(0, f"{entry.info.description}\n{entry.path}\nfingerprint {fp}")
@@ -138,7 +138,7 @@ class ExpertPanel(QWidget):
             fp = it.data(0, FP_ROLE)
             if fp:
                 it.setCheckState(0, Qt.CheckState.Checked if fp in enabled else Qt.CheckState.Unchecked)
-                label = self.doc.display_label(fp)
+                label = self.doc.roster.display_label(fp)
                 it.setText(0, f"{label}  (running…)" if fp in pending and self.doc.runner.busy else label)
         self._filling = False
 
@@ -155,6 +155,11 @@ class ExpertPanel(QWidget):
         fp = item.data(0, FP_ROLE) if item is not None else None
         if fp:
             self.doc.set_expert_enabled(fp, False)
+
+    def selected_path(self) -> str | None:
+        """The file of the selected expert (``None`` when nothing is selected)."""
+        item = self.tree.currentItem()
+        return item.data(0, PATH_ROLE) if item is not None else None
 
     def _card(self, item) -> None:
         path = item.data(0, PATH_ROLE) if item is not None else None

@@ -58,7 +58,7 @@ class ViewpointPanel(QGroupBox):
         self.compare.clear()
         self.compare.addItem("— none —", None)
         for name, fps in sorted(self.doc.viewpoints.items()):
-            labels = ", ".join(self.doc.display_label(f) for f in fps)
+            labels = ", ".join(self.doc.roster.display_label(f) for f in fps)
             item = QListWidgetItem(name)
             item.setData(NAME_ROLE, name)
             item.setData(DESC_ROLE, labels)

@@ -1,7 +1,7 @@
 """Wizard page 4: a queued or running training — live loss curves, progress, time left, Cancel.
 
 The page watches a :class:`~relstudio.gui.training.queue.TrainingJob` of the
-document's queue; closing the wizard does not stop the training (the Training
+window's queue; closing the wizard does not stop the training (the Training
 panel lists it). When the job is done the wizard moves on to the results.
 """
 
@@ -67,7 +67,7 @@ class ProgressPage(QWizardPage):
         self.clock = QTimer(self)
         self.clock.setInterval(1000)
         self.clock.timeout.connect(self._tick)
-        q = wizard.doc.training
+        q = wizard.queue
         q.jobChanged.connect(self._job_changed)
         q.epochAdded.connect(self._epoch)
 
@@ -101,7 +101,7 @@ class ProgressPage(QWizardPage):
         self.bar.setValue(int(1000 * job.fraction))
         self.cancel_button.setEnabled(not job.finished)
         if job.state == QUEUED:
-            ahead = self.wiz.doc.training.ahead_of(job)
+            ahead = self.wiz.queue.ahead_of(job)
             self.state.setText(f"Waiting: {ahead} training{'s' if ahead != 1 else ''} before this one.")
             self.time_left.setText("")
         elif job.state == RUNNING:
@@ -138,7 +138,7 @@ class ProgressPage(QWizardPage):
 
     def _cancel(self) -> None:
         if self.job is not None:
-            self.wiz.doc.training.cancel(self.job.id)
+            self.wiz.queue.cancel(self.job.id)
 
     def isComplete(self) -> bool:
         return self.job is not None and self.job.state == DONE

@@ -1,10 +1,11 @@
 """The training queue: trainings run one after another in the background, each with its loss history.
 
-:class:`TrainingQueue` is owned by the :class:`~relstudio.gui.document.Document`
-and has its own worker lane (a :class:`~relstudio.gui.tasks.TaskRunner`), so the
-analysis of the open track never waits for, nor cancels, a training. Each
-:class:`TrainingJob` keeps what the views draw: state, progress, the per-epoch
-train/validation losses of every model, the time left, and the outcome.
+:class:`TrainingQueue` is owned by the main window (which hands it to the status
+bar, the Training dock and each wizard) and has its own worker lane (a
+:class:`~relstudio.gui.tasks.TaskRunner`), so the analysis of the open track
+never waits for, nor cancels, a training. Each :class:`TrainingJob` keeps what
+the views draw: state, progress, the per-epoch train/validation losses of every
+model, the time left, and the outcome.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from relstudio.core.errors import RelstudioError
+from relstudio.gui.crash_log import write_crash_log
 from relstudio.gui.tasks import TaskRunner
 from relstudio.gui.training.run import TrainingOutcome, TrainingRequest, run_training
 
@@ -193,8 +195,6 @@ class TrainingQueue(QObject):
     def _failed(self, job: TrainingJob, exc, tb: str) -> None:
         job.error = str(exc) if isinstance(exc, RelstudioError) else f"{type(exc).__name__}: {exc}"
         if not isinstance(exc, RelstudioError):
-            from relstudio.gui.app import write_crash_log
-
             write_crash_log(tb)
         self._running = None
         self._end(job, FAILED)

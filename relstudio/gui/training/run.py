@@ -7,14 +7,13 @@ segments, when asked for, are cut into clips there and trained on with the
 dataset (:mod:`relstudio.core.training.reviewed`). The held-out test clips
 are then scored (:func:`relstudio.core.training.evaluate.evaluate`) and the
 finished models are published with one folder rename into the user's expert
-folder. Cancel (closing the generator) or an error removes the staging
-folder: nothing half-written, nothing published.
+folder (:func:`relstudio.core.training.publish.publish_folder`). Cancel (closing
+the generator) or an error removes the staging folder: nothing half-written,
+nothing published.
 """
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -25,29 +24,24 @@ from relstudio.core.frontend import FrontendConfig
 from relstudio.core.progress import Progress, Task, scaled
 from relstudio.core.training.config import AugmentConfig, TrainingConfig
 from relstudio.core.training.dataset import Dataset
+from relstudio.core.training.publish import publish_folder, slug
 
-PRESETS = {  # name → (description, TrainingConfig changes)
-    "paper": ("Paper §3.1: Adam lr 0.001, batches of 100, up to 1000 epochs, patience 50, Δ 0.05", {}),
+PRESETS = {  # name → (description, the TrainingConfig constructor of that preset)
+    "paper": ("Paper §3.1: Adam lr 0.001, batches of 100, up to 1000 epochs, patience 50, Δ 0.05",
+              TrainingConfig.paper),
     "quick": ("Quick (the shipped models' settings): lr 0.002, batches of 32, up to 60 epochs, patience 15",
-              {"learning_rate": 2e-3, "batch_size": 32, "max_epochs": 60, "patience": 15, "min_delta": 0.0}),
+              TrainingConfig.quick),
 }
 
 
 def preset_config(name: str, **changes) -> TrainingConfig:
-    """The settings of preset ``name`` (``paper`` or ``quick``) with ``changes`` applied."""
-    base = dict(PRESETS[name][1])
-    base.update(changes)
-    if base.get("augment") == "light":
-        base["augment"] = AugmentConfig.light()
-    elif base.get("augment") in (None, "none"):
-        base.pop("augment", None)
-    return TrainingConfig(**base)
-
-
-def slug(text: str) -> str:
-    """A folder / family name: lower case letters, digits and dashes."""
-    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return s[:40] or "experts"
+    """The settings of preset ``name`` (``paper`` or ``quick``) with ``changes`` applied (``augment``: a name)."""
+    augment = changes.pop("augment", None)
+    if augment == "light":
+        changes["augment"] = AugmentConfig.light()
+    elif augment not in (None, "none"):
+        changes["augment"] = augment
+    return PRESETS[name][1](**changes)
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,28 +79,6 @@ class TrainingOutcome:
         for folder in (self.folder, self.kept):
             if folder is not None:
                 shutil.rmtree(folder, ignore_errors=True)
-
-
-def _unique_folder(root: Path, name: str) -> Path:
-    target, k = root / name, 2
-    while target.exists():
-        target, k = root / f"{name}-{k}", k + 1
-    return target
-
-
-def _publish(models: Path, root: Path, name: str) -> Path:
-    """Move the finished ``models`` folder to a new folder under ``root`` (one rename when possible)."""
-    root.mkdir(parents=True, exist_ok=True)
-    target = _unique_folder(root, name)
-    try:
-        os.replace(models, target)
-    except OSError:  # another file system: copy, then remove the staging copy
-        try:
-            shutil.copytree(models, target)
-        except BaseException:
-            shutil.rmtree(target, ignore_errors=True)
-            raise
-    return target
 
 
 def _training_data(request: TrainingRequest, staging: Path) -> Task[Dataset]:
@@ -153,7 +125,7 @@ def run_training(request: TrainingRequest, *, experts_root, staging_root) -> Tas
         else:
             notes.append("no held-out test clips (test fraction 0): no held-out scores")
         yield Progress(0.995, f"saving {len(report.models)} models")  # the last point where a cancel lands
-        published = _publish(models, experts_root, slug(request.name))
+        published = publish_folder(models, root=experts_root, name=slug(request.name))
         report.models = {k: published / Path(p).name for k, p in report.models.items()}
         report.write(published)  # the report names the published files
         relnet = next((p for k, p in report.models.items() if k == "relnet"), None)

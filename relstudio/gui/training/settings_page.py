@@ -6,7 +6,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QSpinBox, QVBoxLayout, QWizardPage)
 
 from relstudio.core.errors import ParameterError
-from relstudio.gui.training.run import PRESETS, TrainingRequest, preset_config, slug
+from relstudio.core.training.publish import slug
+from relstudio.gui.training.run import PRESETS, TrainingRequest, preset_config
 
 DEVICES = (("auto", "Automatic (CUDA when available)"), ("cpu", "CPU"), ("cuda", "CUDA"))
 
@@ -110,7 +111,7 @@ class SettingsPage(QWizardPage):
         pass  # keep what the user typed when going back
 
     def _update_where(self) -> None:
-        root = self.wiz.doc.training.experts_root
+        root = self.wiz.queue.experts_root
         self.where.setText(f"saved to {root / slug(self.name.text() or 'experts')}/  ·  "
                            f"labels like “{(self.wiz.classes_page.selected_classes() or ('class',))[0]} "
                            f"({self.name.text() or 'name'})”")

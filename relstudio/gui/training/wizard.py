@@ -1,10 +1,10 @@
 """The training wizard: labelled data → classes → settings → training (in the background) → results.
 
 It is modeless: the main window stays usable while it is open, and closing it
-does not stop a training. Starting a training queues it on the document's
-:class:`~relstudio.gui.training.queue.TrainingQueue`; a second wizard opened
-meanwhile queues another. ``TrainingWizard(doc, job=job)`` opens on an existing
-job's progress (or results) page.
+does not stop a training. Starting a training queues it on the
+:class:`~relstudio.gui.training.queue.TrainingQueue` it was given (the window's);
+a second wizard opened meanwhile queues another. ``TrainingWizard(doc, queue=q,
+job=job)`` opens on an existing job's progress (or results) page.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ SOURCE, CLASSES, SETTINGS, TRAINING, RESULTS = range(5)
 
 
 class TrainingWizard(QWizard):
-    def __init__(self, doc, *, dialogs=None, job=None, parent=None):
+    def __init__(self, doc, *, queue, dialogs=None, job=None, parent=None):
         super().__init__(parent)
         self.doc = doc
+        self.queue = queue
         if dialogs is None:
             from relstudio.gui.dialogs import Dialogs
 
@@ -54,8 +55,8 @@ class TrainingWizard(QWizard):
         return self.doc.review.counts()["clips"]
 
     def start(self, request):
-        """Queue ``request`` on the document's training queue and watch it."""
-        self.job = self.doc.training.submit(request)
+        """Queue ``request`` on the training queue and watch it."""
+        self.job = self.queue.submit(request)
         return self.job
 
     def reject(self) -> None:

@@ -4,7 +4,8 @@ Under the curve each segment is a bar in its winner's colour (bright above the
 threshold, dim below); the winner's name is written at the peaks above the
 threshold, thinned to keep them apart on screen; a draggable line sets the
 threshold; a second viewpoint's curve can be overlaid dashed. Hovering shows
-time, relevance, winner and every expert's probability. Review marks and the
+time, relevance, winner and every expert's probability
+(:mod:`relstudio.gui.views.relevance_hover`). Review marks and the
 segments behind a class's score are drawn by :mod:`relstudio.gui.views.overlays`;
 a right click asks for the review menu of the segment under the mouse.
 """
@@ -12,7 +13,6 @@ a right click asks for the review menu of the segment under the mouse.
 from __future__ import annotations
 
 import html
-import math
 
 import numpy as np
 import pyqtgraph as pg
@@ -20,66 +20,17 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QGraphicsTextItem
 
+from relstudio.core.peaks import local_peaks, spaced_peaks
 from relstudio.core.waveform_lod import peak_envelope
 from relstudio.gui import theme
-from relstudio.gui.views.common import TimePlot, format_time
+from relstudio.gui.views.common import TimePlot
 from relstudio.gui.views.overlays import ContributionOverlay, ReviewOverlay
+from relstudio.gui.views.relevance_hover import HoverCard
 
 Y_TOP = 1.25  # room above 1 for the legend row
 LABEL_CEILING = 1.07
 LABEL_PAD_PX = 12
 MAX_LABELS = 40
-
-
-def peak_segments(relevance: np.ndarray, threshold: float, k0: int, k1: int) -> np.ndarray:
-    """Local maxima of ``relevance[k0:k1]`` at or above ``threshold``, highest first (indices into the whole)."""
-    r = np.asarray(relevance, dtype=float)
-    k0, k1 = max(0, k0), min(len(r), k1)
-    if k1 - k0 < 1:
-        return np.zeros(0, int)
-    seg = r[k0:k1]
-    left = np.concatenate([[-np.inf], seg[:-1]])
-    right = np.concatenate([seg[1:], [-np.inf]])
-    idx = np.flatnonzero((seg >= left) & (seg > right) & (seg >= threshold)) + k0
-    return idx[np.argsort(-r[idx], kind="stable")]
-
-
-def thin_peaks(order, x, half_widths, limit: int = MAX_LABELS) -> list[int]:
-    """Greedily keep peaks (best first) whose labels do not overlap.
-
-    ``x[k]`` is a peak's position and ``half_widths[k]`` half its label's width,
-    in the same unit; two labels overlap when their centres are closer than
-    the sum of their half widths.
-    """
-    kept: list[int] = []
-    for k in order:
-        if all(abs(x[k] - x[j]) >= half_widths[k] + half_widths[j] for j in kept):
-            kept.append(int(k))
-            if len(kept) >= limit:
-                break
-    return kept
-
-
-def hover_html(doc, k: int) -> str:
-    """The hover text of segment ``k``: time, relevance, winner, each expert's probability."""
-    cur = doc.current()
-    if cur is None or not 0 <= k < cur.n_segments:
-        return ""
-    t0, t1 = cur.times[k]
-    lines = [f"<b>{format_time(t0)} – {format_time(t1)}</b>"]
-    if cur.experts:
-        win = cur.experts[int(cur.winners[k])]
-        colour = doc.colour(win.fingerprint)
-        lines.append(f"R<sub>max</sub> <b>{cur.relevance[k]:.3f}</b> &nbsp; R {cur.certainty[k]:.3f}")
-        lines.append(f"winner <b style='color:{colour}'>{html.escape(doc.display_label(win.fingerprint))}</b>")
-        for i in np.argsort(-cur.probs[:, k], kind="stable"):
-            ref = cur.experts[int(i)]
-            lines.append(f"<span style='color:{doc.colour(ref.fingerprint)}'>■</span> "
-                         f"{html.escape(doc.display_label(ref.fingerprint))} {cur.probs[i, k]:.3f}")
-    cmp = doc.compared()
-    if cmp is not None and cmp.experts and k < cmp.n_segments:
-        lines.append(f"<i>{html.escape(doc.compare)}</i>: R<sub>max</sub> {cmp.relevance[k]:.3f}")
-    return "<br>".join(lines)
 
 
 class RelevanceView(TimePlot):
@@ -126,16 +77,11 @@ class RelevanceView(TimePlot):
         self._legend_html = None
         self.labels: list[pg.TextItem] = []
         self.label_segments: list[int] = []
-        self.hover_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(QColor(255, 255, 255, 70)))
-        self.hover_text = pg.TextItem(anchor=(0, 0), fill=QColor(22, 24, 30, 235), border=pg.mkPen("#4a505c"))
-        for item in (self.hover_line, self.hover_text):
-            item.setZValue(60)
-            item.hide()
-            self.addItem(item, ignoreBounds=True)
+        self.hover = HoverCard(self, doc)
         self.message = pg.TextItem(color=theme.TEXT_DIM, anchor=(0.5, 0.5))
         self.addItem(self.message, ignoreBounds=True)
         self._relabel = self.on_view_change(self.refresh_visible)
-        self.hovered.connect(self._hover)
+        self.hovered.connect(self.hover.show_at)
         doc.trackChanged.connect(self.refresh)
         doc.relevanceChanged.connect(self.refresh)
         doc.libraryChanged.connect(self.refresh)
@@ -153,7 +99,7 @@ class RelevanceView(TimePlot):
         self.bars = []
         thr = doc.threshold
         self.threshold_line.setValue(thr)
-        self.threshold_line.label.setFormat("threshold {value:.2f}" + (" (top 10 %)" if doc.threshold_is_auto else ""))
+        self.threshold_line.label.setFormat("threshold {value:.2f}" + doc.threshold_note)
         self.threshold_line.setVisible(cur is not None and bool(cur.experts))
         if cur is None or not cur.experts:
             if doc.track is None:
@@ -169,13 +115,12 @@ class RelevanceView(TimePlot):
         else:
             self.message.setText("")
             rel, winners, x = cur.relevance, cur.winners, cur.centres
-            fe = cur.frontend
-            width = fe.hop_length * fe.pool_stride / fe.sample_rate
+            width = cur.frontend.segment_hop_seconds  # one bar per segment, touching its neighbours
             for i, ref in enumerate(cur.experts):
                 mine = winners == i
                 if not mine.any():
                     continue
-                colour = QColor(doc.colour(ref.fingerprint))
+                colour = QColor(doc.roster.colour(ref.fingerprint))
                 for above, alpha in ((True, 215), (False, 80)):
                     sel = mine & ((rel >= thr) if above else (rel < thr))
                     if sel.any():
@@ -213,8 +158,9 @@ class RelevanceView(TimePlot):
             entries.append((theme.CURVE, "━━", "R<sub>max</sub> — enabled experts"))
         if cmp is not None and cmp.experts:
             entries.append((theme.COMPARE, "╍╍", f"R<sub>max</sub> — {html.escape(self.doc.compare)}"))
+        roster = self.doc.roster
         for ref in (cur.experts if cur is not None else ()):
-            entries.append((self.doc.colour(ref.fingerprint), "■", html.escape(self.doc.display_label(ref.fingerprint))))
+            entries.append((roster.colour(ref.fingerprint), "■", html.escape(roster.display_label(ref.fingerprint))))
         body = "&nbsp;&nbsp;&nbsp; ".join(
             f'<span style="color:{colour}; font-size:11pt">{mark}</span>&nbsp;{text}' for colour, mark, text in entries)
         text = (f'<table cellpadding="3" style="background-color: rgba(18,20,25,170)"><tr><td>'
@@ -233,13 +179,14 @@ class RelevanceView(TimePlot):
         if cur is not None and cur.experts:
             x0, x1 = self.visible_range()
             k0, k1 = np.searchsorted(cur.centres, [x0, x1])
-            order = peak_segments(cur.relevance, doc.threshold, int(k0), int(k1) + 1)[: 8 * MAX_LABELS]
+            order = local_peaks(cur.relevance, threshold=doc.threshold, start=int(k0),
+                                stop=int(k1) + 1)[: 8 * MAX_LABELS]
             seconds_per_px = (x1 - x0) / self.pixel_width()
             metrics = QFontMetrics(self._label_font())
-            names = {i: doc.display_label(ref.fingerprint) for i, ref in enumerate(cur.experts)}
+            names = {i: doc.roster.display_label(ref.fingerprint) for i, ref in enumerate(cur.experts)}
             half = {int(k): (metrics.horizontalAdvance(names[int(cur.winners[k])]) / 2 + LABEL_PAD_PX) * seconds_per_px
                     for k in order}
-            chosen = thin_peaks(order, cur.centres, half)
+            chosen = spaced_peaks(order, positions=cur.centres, half_widths=half, limit=MAX_LABELS)
         while len(self.labels) < len(chosen):
             item = pg.TextItem(anchor=(0.5, 1.0), fill=QColor(18, 20, 25, 190))
             item.setFont(self._label_font())
@@ -248,7 +195,7 @@ class RelevanceView(TimePlot):
             self.labels.append(item)
         for item, k in zip(self.labels, chosen):
             ref = cur.experts[int(cur.winners[k])]
-            item.setText(doc.display_label(ref.fingerprint), color=doc.colour(ref.fingerprint))
+            item.setText(doc.roster.display_label(ref.fingerprint), color=doc.roster.colour(ref.fingerprint))
             item.setPos(float(cur.centres[k]), min(float(cur.relevance[k]) + 0.015, LABEL_CEILING))
             item.show()
         for item in self.labels[len(chosen):]:
@@ -283,20 +230,3 @@ class RelevanceView(TimePlot):
         if k >= 0:
             self.doc.select_segment(k)
             self.contextRequested.emit(k, screen_pos)
-
-    def _hover(self, t: float, y: float) -> None:
-        k = -1 if math.isnan(t) else self.doc.segment_at(t)
-        text = hover_html(self.doc, k) if k >= 0 else ""
-        if not text:
-            self.hover_line.hide()
-            self.hover_text.hide()
-            return
-        self.hover_line.setPos(float(self.doc.current().centres[k]))
-        self.hover_text.setHtml(f"<div style='color:{theme.TEXT}; font-size:9pt'>{text}</div>")
-        x0, x1 = self.visible_range()
-        right_half = t > (x0 + x1) / 2
-        self.hover_text.setAnchor((1.0 if right_half else 0.0, 0.0))
-        offset = (x1 - x0) * 0.01 * (-1 if right_half else 1)
-        self.hover_text.setPos(t + offset, 1.0)
-        self.hover_line.show()
-        self.hover_text.show()

@@ -1,8 +1,7 @@
-"""What the window does with review marks: the segment's context menu and the Y / X / Delete keys.
+"""Review commands: mark segments "is / is not class X" (Y / X / Delete) and a segment's context menu.
 
-A mixin of :class:`~relstudio.gui.main_window.MainWindow` (it uses ``self.doc``,
-``self.dialogs`` and ``self.status``). The marks themselves live in
-``doc.review`` (:class:`~relstudio.gui.review.ReviewState`).
+The marks themselves live in ``doc.review``
+(:class:`~relstudio.gui.review.ReviewState`).
 """
 
 from __future__ import annotations
@@ -11,6 +10,11 @@ from PySide6.QtWidgets import QMenu
 
 
 class ReviewCommands:
+    def __init__(self, *, doc, dialogs, status, play_segment, parent):
+        """``play_segment(k)``: what the menu's "Play segment" does; ``parent``: the widget menus belong to."""
+        self.doc, self.dialogs, self.status = doc, dialogs, status
+        self.play_segment, self.parent = play_segment, parent
+
     def review_segment(self) -> int:
         """The segment the review keys act on: the selected one, else the one under the cursor."""
         k = self.doc.selected if self.doc.selected >= 0 else self.doc.segment_at(self.doc.position)
@@ -51,7 +55,7 @@ class ReviewCommands:
 
     def review_menu(self, k: int) -> QMenu:
         """The context menu of segment ``k``: is / is not each known class, other class, clear, play."""
-        menu = QMenu(self)
+        menu = QMenu(self.parent)
         review = self.doc.review
         winner = review.winner_class(k)
         if winner:

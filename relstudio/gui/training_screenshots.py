@@ -1,4 +1,4 @@
-"""Screenshots of the training wizard: ``python -m relstudio.gui.training.screenshots DATASET [OUTDIR]``.
+"""Screenshots of the training wizard: ``python -m relstudio.gui.training_screenshots DATASET [OUTDIR]``.
 
 Run under a real X server (``Xvfb :98 -screen 0 1600x1000x24 & DISPLAY=:98``). Drives the
 wizard on DATASET (a labelled folder, e.g. the shared ``main`` set) with the "quick" preset,
@@ -48,7 +48,7 @@ def main(argv=None) -> int:
     window.move(0, 0)
     doc, out = window.doc, Path(args.outdir)
     window.open_path(demo_track())
-    wizard = window.open_training_wizard()
+    wizard = window.models.open_training_wizard()
     wizard.resize(1180, 800)
     wizard.move(210, 90)
     wizard.source_page.path.setText(str(Path(args.dataset).resolve()))

@@ -1,20 +1,30 @@
-"""What the window does with the player: segments, highlighted passages, seeking, the margin.
-
-A mixin of :class:`~relstudio.gui.main_window.MainWindow` (it uses ``self.doc``,
-``self.player``, ``self.settings``, ``self.status`` and ``self.act``).
-"""
+"""Playback commands: play a segment or the highlighted passages, seek, reveal a segment, the margin."""
 
 from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
 
 TOP_K_FALLBACK = 5
 
 
-class PlaybackCommands:
+class PlaybackCommands(QObject):
+    """Emits ``marginChanged(seconds)`` when the margin played around a segment changes (saved in ``settings``)."""
+
+    marginChanged = Signal(float)
+
+    def __init__(self, *, doc, player, timeline, settings, status, parent=None):
+        super().__init__(parent)
+        self.doc, self.player, self.timeline = doc, player, timeline
+        self.settings, self.status = settings, status
+        self.margin = float(settings.value("playback/margin", 0.25))
+
     def set_margin(self, seconds: float) -> None:
-        self.margin = max(0.0, float(seconds))
+        margin = max(0.0, float(seconds))
+        changed = abs(margin - self.margin) > 1e-9
+        self.margin = margin
         self.settings.setValue("playback/margin", self.margin)
-        if hasattr(self, "act") and abs(self.act.margin_spin.value() - self.margin) > 1e-9:
-            self.act.margin_spin.setValue(self.margin)
+        if changed:
+            self.marginChanged.emit(self.margin)
 
     def seek(self, t: float) -> None:
         self.player.seek(t)
@@ -32,6 +42,23 @@ class PlaybackCommands:
     def play_selected(self) -> None:
         k = self.doc.selected if self.doc.selected >= 0 else self.doc.segment_at(self.doc.position)
         self.play_segment(k)
+
+    def reveal_segment(self, k: int) -> None:
+        """Select segment ``k`` and scroll the timeline to it when it is out of view (zoom kept)."""
+        a = self.doc.analysis
+        if a is None or not 0 <= k < a.n_segments:
+            return
+        self.doc.select_segment(k)
+        t0, t1 = self.timeline.view_range()
+        c = float(a.centres[k])
+        if not t0 <= c <= t1:
+            w = t1 - t0
+            self.timeline.set_view_range(c - w / 2, c + w / 2)
+
+    def play_range(self, start: float, end: float) -> None:
+        """Show ``start``–``end`` with two seconds around it and play it (a collection excerpt)."""
+        self.doc.viewRangeRequested.emit(max(0.0, start - 2.0), end + 2.0)
+        self.player.play_ranges([(start, end)], margin=self.margin)
 
     def highlighted_ranges(self) -> list[tuple[float, float]]:
         """Regions above the threshold; when none, the top-k segments (in time order)."""

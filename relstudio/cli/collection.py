@@ -1,7 +1,9 @@
-"""CLI for collections: ``analyze --batch DIR``, ``rank``, ``preview`` and ``viewpoints``.
+"""Collections on the command line: ``analyze --batch DIR``, ``rank`` and ``preview``.
 
-Loaded by :mod:`relstudio.cli` as an extension (``register(subparsers)``);
-uses ``relstudio.core`` only.
+``analyze --batch`` (registered by :mod:`relstudio.cli.analyze`, run by
+:func:`cmd_batch`) writes a collection table; ``rank`` lists its best tracks
+and excerpts; ``preview`` writes each track's most relevant seconds and a
+playlist.
 """
 
 from __future__ import annotations
@@ -10,44 +12,11 @@ import json
 import sys
 from pathlib import Path
 
+from relstudio.cli.common import (EXIT_USER_ERROR, add_device_option, add_library_option, expert_names, load_experts,
+                                  open_library, progress_bar)
 from relstudio.core.errors import ParameterError
 
-
-def _library(args):
-    from relstudio.cli import _library as library
-
-    return library(args)
-
-
-def progress_bar(task, *, desc: str):
-    from relstudio.cli import progress_bar as bar
-
-    return bar(task, desc=desc)
-
-
-def expert_names(args, library) -> list[str]:
-    """``--experts`` names, else the ``--viewpoint``'s, else every usable expert."""
-    if getattr(args, "experts", None):
-        return list(args.experts)
-    if getattr(args, "viewpoint", None):
-        from relstudio.core.viewpoints import load_viewpoint
-
-        return list(load_viewpoint(args.viewpoint).experts)
-    names = [e.label for e in library.usable()]
-    if not names:
-        raise ParameterError("no usable experts found; pass --experts NAME|PATH or train some with 'relstudio train'")
-    return names
-
-
-def analyze_extension(args) -> int | None:
-    """``analyze`` with ``--batch`` (run here) or ``--viewpoint`` for one track (sets ``args.experts``)."""
-    if args.batch:
-        if args.track:
-            raise ParameterError("give either a TRACK or --batch DIR, not both")
-        return cmd_batch(args)
-    if args.viewpoint and not args.experts:
-        args.experts = expert_names(args, None)
-    return None
+FAILURES_SHOWN = 20
 
 
 def cmd_batch(args) -> int:
@@ -57,7 +26,7 @@ def cmd_batch(args) -> int:
 
     if not args.output:
         raise ParameterError("--batch needs -o FOLDER for the collection table (collection.csv, collection.json)")
-    library = _library(args)
+    library = open_library(args)
     entries = [library.find(n) for n in expert_names(args, library)]
     for e in entries:
         if not e.ok:
@@ -65,9 +34,8 @@ def cmd_batch(args) -> int:
     cache = ProbabilityCache(None) if args.no_cache else ProbabilityCache.default()
     relnet = args.relnet
     if not relnet:
-        from relstudio.core.collection.classify import find_relnet
-
-        relnet = find_relnet([e.info.fingerprint for e in entries], [f for f, _ in library.folders])
+        found = library.relnet_for([e.info.fingerprint for e in entries], exact=True)
+        relnet = found.path if found else None
     task = analyze_collection(args.batch, entries, output=Path(args.output), cache=cache, viewpoint=args.viewpoint,
                               relnet=None if relnet == "none" else relnet, workers=args.workers,
                               device=args.device, scheduler=args.scheduler)
@@ -77,10 +45,10 @@ def cmd_batch(args) -> int:
     print(f"{len(results.rows)} tracks in the table: {s['analysed']} analysed, {s['reused']} already analysed, "
           f"{s['failed']} unreadable ({s['run_seconds']:.1f} s{speed}); classified by {results.classifier}",
           file=sys.stderr)
-    for f in results.failures[:20]:
+    for f in results.failures[:FAILURES_SHOWN]:
         print(f"  unreadable: {f['path']}: {f['reason']}", file=sys.stderr)
-    if len(results.failures) > 20:
-        print(f"  … and {len(results.failures) - 20} more (see collection.json)", file=sys.stderr)
+    if len(results.failures) > FAILURES_SHOWN:
+        print(f"  … and {len(results.failures) - FAILURES_SHOWN} more (see collection.json)", file=sys.stderr)
     print(f"wrote {Path(args.output) / 'collection.csv'} and collection.json", file=sys.stderr)
     return 0
 
@@ -117,8 +85,8 @@ def cmd_preview(args) -> int:
     if not tracks:
         raise ParameterError(f"no audio files in {src}")
     device = choose_device(args.device)
-    library = _library(args)
-    experts = [library.load(library.find(n), device=device) for n in expert_names(args, library)]
+    library = open_library(args)
+    experts = load_experts(library, expert_names(args, library), device=device)
     task = make_previews(tracks, experts, output=out, seconds=args.seconds, by=args.by, fmt=args.format,
                          cache=ProbabilityCache.default(), device=device)
     previews, failures = progress_bar(task, desc="previews")
@@ -128,31 +96,7 @@ def cmd_preview(args) -> int:
         print(f"{p.file}\t{p.start:.2f}\t{p.end:.2f}\t{p.relevance:.4f}")
     if previews:
         print(f"wrote {len(previews)} previews and {out / PLAYLIST_NAME}", file=sys.stderr)
-    return 0 if previews else 2
-
-
-def cmd_viewpoints(args) -> int:
-    from relstudio.core.viewpoints import (Viewpoint, delete_viewpoint, list_viewpoints, load_viewpoint,
-                                           save_viewpoint)
-
-    if args.action == "list":
-        for v in list_viewpoints():
-            print(f"{v.name:<20} {', '.join(v.experts)}  {v.description}")
-        return 0
-    if not args.name:
-        raise ParameterError(f"'relstudio viewpoints {args.action}' needs a NAME")
-    if args.action == "save":
-        if not args.experts:
-            raise ParameterError("'viewpoints save NAME' needs --experts LABEL|FINGERPRINT ...")
-        library = _library(args)
-        for key in args.experts:  # refuse names the library does not know
-            library.find(key)
-        print(save_viewpoint(Viewpoint(args.name, tuple(args.experts), args.description or "")))
-    elif args.action == "show":
-        print(json.dumps(load_viewpoint(args.name).to_dict(), indent=1))
-    else:
-        delete_viewpoint(args.name)
-    return 0
+    return 0 if previews else EXIT_USER_ERROR
 
 
 def register(subparsers) -> None:
@@ -172,14 +116,6 @@ def register(subparsers) -> None:
     p.add_argument("--format", choices=["flac", "wav"], default="flac")
     p.add_argument("--experts", nargs="+", metavar="NAME|PATH")
     p.add_argument("--viewpoint", metavar="NAME")
-    p.add_argument("--library", nargs="+", metavar="DIR")
-    p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    add_library_option(p)
+    add_device_option(p)
     p.set_defaults(func=cmd_preview)
-
-    v = subparsers.add_parser("viewpoints", help="list, save, show or delete named sets of experts")
-    v.add_argument("action", choices=["list", "save", "show", "delete"])
-    v.add_argument("name", nargs="?")
-    v.add_argument("--experts", nargs="+", metavar="LABEL|FINGERPRINT")
-    v.add_argument("--description", default="")
-    v.add_argument("--library", nargs="+", metavar="DIR")
-    v.set_defaults(func=cmd_viewpoints)

@@ -1,18 +1,19 @@
 """Model files entering the library from the window: imports (Open, drag-drop) and freshly trained experts.
 
-Expert files go through :meth:`Document.import_expert`; RELNET and classifier
-files are checked (header) and copied into the user's expert folder, where
-the classification panel finds them. Trained experts are listed and enabled
-on the open track at once.
+Expert files are copied into the user's folder and listed (greyed with a
+reason when unusable); RELNET and classifier files are checked (header) and
+copied there too, where the classification panel finds them. Trained experts
+are listed and enabled on the open track at once. Each function takes the
+:class:`~relstudio.gui.document.Document` whose library it changes.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from relstudio.core.classification import MODEL_SUFFIXES, copy_to_user_folder
 from relstudio.core.errors import ParameterError
 from relstudio.core.experts.expert_file import EXPERT_SUFFIX
+from relstudio.core.experts.library import CLASSIFIER_SUFFIXES as MODEL_SUFFIXES, copy_to_user_folder
 
 ALL_MODEL_SUFFIXES = (EXPERT_SUFFIX,) + MODEL_SUFFIXES
 
@@ -33,6 +34,18 @@ def _ensure_listed(doc, folder: Path) -> None:
     doc.library.folders.append((folder, "user"))
 
 
+def import_expert(doc, path):
+    """Copy an expert file into the user's folder and list it; returns its LibraryEntry (maybe unusable)."""
+    dest = copy_to_user_folder(path)
+    if all(folder.resolve() != dest.parent.resolve() for folder, _ in doc.library.folders):
+        doc.library.folders.append((dest.parent, "user"))
+    doc.library.rescan()
+    entry = next((e for e in doc.library.entries if e.path.resolve() == dest.resolve()), None)
+    entry = entry or doc.library.add(dest)
+    doc.libraryChanged.emit()
+    return entry
+
+
 def import_model(doc, path):
     """Import ``path``; returns the expert's LibraryEntry or the RELNET/classifier's ClassifierInfo.
 
@@ -43,7 +56,7 @@ def import_model(doc, path):
 
     path = Path(path)
     if path.name.endswith(EXPERT_SUFFIX):
-        return doc.import_expert(path)
+        return import_expert(doc, path)
     if not path.name.endswith(MODEL_SUFFIXES):
         raise ParameterError(f"{path}: not an expert file nor another relstudio model (expected a name ending in "
                              f"{', '.join(ALL_MODEL_SUFFIXES)})")

@@ -1,0 +1,96 @@
+"""File helpers at the bottom of the core: atomic writes, checked npz arrays and content hashes.
+
+Everything relstudio writes goes through :func:`atomic_write_bytes` (temp file
+in the same folder, fsync, rename), so a cancelled or killed run never leaves
+a half-written file. :func:`file_hash` is the key of every per-file cache.
+:func:`read_json` reads a JSON file written by relstudio, naming it when it is
+unreadable. This module imports nothing from relstudio but :mod:`relstudio.core.errors`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import tempfile
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+from relstudio.core.errors import ParameterError
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temp file + rename (never half-written).
+
+    The file gets the usual permissions (an existing file's, else 0666 less the
+    umask). An ``OSError`` (read-only folder, full disk) is re-raised with
+    ``filename`` set to ``path`` rather than the temporary name.
+    """
+    path = Path(path)
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_UMASK
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+            os.fchmod(f.fileno(), mode)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        if isinstance(exc, OSError) and exc.errno is not None:
+            raise type(exc)(exc.errno, exc.strerror or str(exc), str(path)) from exc
+        raise
+
+
+def read_json(path: Path, *, what: str):
+    """The JSON value in ``path``; :class:`ParameterError` "``path``: unreadable ``what`` (why)" otherwise."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ParameterError(f"{path}: unreadable {what} ({exc})") from exc
+
+
+def write_checked_npz(path: Path, arr: np.ndarray) -> None:
+    """Store ``arr`` with a CRC in an npz file, through temp + rename; OSError propagates."""
+    buf = io.BytesIO()
+    np.savez(buf, data=arr, crc=np.array([zlib.crc32(arr.tobytes())], dtype=np.int64))
+    atomic_write_bytes(path, buf.getvalue())
+
+
+def read_checked_npz(path: Path, *, dtype, ndim: int) -> np.ndarray | None:
+    """The array of a :func:`write_checked_npz` file, or ``None`` (file deleted) when it is corrupt."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            arr, crc = z["data"], int(z["crc"][0])
+        if arr.dtype != dtype or arr.ndim != ndim or zlib.crc32(arr.tobytes()) != crc:
+            raise ValueError("checksum mismatch")
+        return arr
+    except Exception:
+        try:
+            path.unlink()
+        except OSError:
+            pass
+        return None
+
+
+def file_hash(path) -> str:
+    """Content hash of a file (size + bytes, blake2b-128): the key of every per-file cache."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(str(os.path.getsize(path)).encode())
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 22):
+            h.update(chunk)
+    return h.hexdigest()

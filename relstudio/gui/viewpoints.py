@@ -1,0 +1,50 @@
+"""The document's kept viewpoints: name → fingerprints of a set of experts, saved with the user's viewpoints.
+
+:class:`ViewpointSets` is a ``dict`` (``doc.viewpoints``: the session and the
+viewpoint panel read it as one) that also loads, keeps and removes viewpoints
+through :mod:`relstudio.core.viewpoints`. It knows nothing of relevance: the
+:class:`~relstudio.gui.document.Document` applies and compares viewpoints.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from relstudio.core.errors import RelstudioError
+
+
+class ViewpointSets(dict):
+    def __init__(self, *, folder: Path | None, resolve):
+        """``folder``: where they are saved (``None``: the user's); ``resolve``: labels → usable fingerprints."""
+        super().__init__()
+        self.folder = folder
+        self.resolve = resolve
+
+    def load(self) -> None:
+        """Add the saved viewpoints whose experts are (at least partly) in the library."""
+        from relstudio.core.viewpoints import list_viewpoints
+
+        for vp in list_viewpoints(folder=self.folder):
+            fps = self.resolve(vp.experts)
+            if fps:
+                self[vp.name] = tuple(fps)
+
+    def keep(self, name: str, fingerprints, *, persist: bool = True) -> str:
+        """Keep ``fingerprints`` as the viewpoint ``name`` (saved with ``persist``); returns the name kept."""
+        from relstudio.core.viewpoints import Viewpoint, save_viewpoint
+
+        vp = Viewpoint(name, tuple(fingerprints))  # validates the name and refuses an empty set
+        if persist:
+            save_viewpoint(vp, folder=self.folder)
+        self[vp.name] = vp.experts
+        return vp.name
+
+    def remove(self, name: str) -> None:
+        """Forget ``name`` here and in the saved viewpoints (one kept only for this session is just forgotten)."""
+        from relstudio.core.viewpoints import delete_viewpoint
+
+        self.pop(name, None)
+        try:
+            delete_viewpoint(name, folder=self.folder)
+        except RelstudioError:
+            pass  # it only lived in this session
