@@ -21,7 +21,7 @@ from relstudio.core.errors import ParameterError, RelstudioError
 from relstudio.core.experts.relnet_file import (CLASSIFIER_SUFFIX, RELNET_SUFFIX, ClassifierInfo, load_classifier,
                                                  read_classifier_info)
 from relstudio.core.progress import Progress, Task
-from relstudio.core.relevance import relevance, winning_expert
+from relstudio.core.relevance import check_weights, relevance, winning_expert
 
 MODEL_SUFFIXES = (RELNET_SUFFIX, CLASSIFIER_SUFFIX)
 
@@ -110,27 +110,50 @@ def classify_track(clip, relnet: ClassifierInfo, experts, *, device=None,
             weights[s0:s1] = r[0, : s1 - s0].float().cpu().numpy()
             yield Progress(s1 / n_seg, f"RELNET: {s1} of {n_seg} segments")
             s0 = s1
-    w = weights.astype(np.float64) + 1e-7  # as RelNet.forward: a silent track falls back to equal weights
-    total = (probs * w[:, None]).sum(axis=0)
-    clip_probs = total / max(total.sum(), 1e-12)
     return TrackClassification(relnet, relnet.classes, tuple(fp for _, fp in relnet.experts),
-                               clip_probs.astype(np.float64), probs, weights)
+                               relnet_clip_probs(probs, weights), probs, weights)
 
 
-def segment_shares(probs, method: str, index: int) -> np.ndarray:
+def relnet_clip_probs(segment_probs, relevance_weights, *, evidence=None) -> np.ndarray:
+    """RELNET's clip probabilities ``(C,)`` from its segment outputs (as ``RelNet.forward``).
+
+    Parameters
+    ----------
+    segment_probs : array, shape (S, C) — the classifier branch's per-segment class probabilities.
+    relevance_weights : array, shape (S,) — the relevance branch's R_max per segment.
+    evidence : array, shape (S,), optional — audibility weights in [0, 1]; segments with
+        evidence 0 take no part (the R_max weight is multiplied by the evidence).
+
+    A track with no relevant segment falls back to equal weights over its
+    audible segments (over every segment when ``evidence`` is omitted).
+    """
+    p = np.asarray(segment_probs, np.float64)
+    r = np.asarray(relevance_weights, np.float64)
+    if p.ndim != 2 or r.shape != (p.shape[0],):
+        raise ParameterError(f"need segment_probs (S, C) and weights (S,), got {p.shape} and {r.shape}")
+    e = np.ones(len(r)) if evidence is None else check_weights(evidence, len(r))
+    w = (r + 1e-7) * e  # + 1e-7 as RelNet.forward: no relevant segment falls back to equal weights
+    total = (p * w[:, None]).sum(axis=0)
+    s = total.sum()
+    return total / s if s > 0 else np.full(p.shape[1], 1.0 / max(1, p.shape[1]))
+
+
+def segment_shares(probs, method: str, index: int, *, weights=None) -> np.ndarray:
     """``(S,)`` each segment's share of expert ``index``'s fused score (``probs``: ``(N, S)``).
 
     ``SUM``: its positive probability; ``RV``: its R_max where that expert wins
-    the segment's vote, else 0. Shares sum to 1 (all zero when the expert got nothing).
+    the segment's vote, else 0. ``weights`` (evidence ``(S,)``) scale both, as in
+    :func:`~relstudio.core.relevance.fuse`. Shares sum to 1 (all zero when the expert got nothing).
     """
     p = np.asarray(probs, dtype=np.float64)
     if p.ndim != 2 or not 0 <= index < p.shape[0]:
         raise ParameterError(f"need probs (n_experts, n_segments) and an expert index, got {p.shape}, {index}")
+    w = check_weights(weights, p.shape[1])
     method = method.upper()
     if method == "SUM":
-        part = p[index]
+        part = p[index] if w is None else p[index] * w
     elif method == "RV":
-        part = np.where(winning_expert(p) == index, relevance(p), 0.0)
+        part = np.where(winning_expert(p, weights=w) == index, relevance(p, weights=w), 0.0)
     else:
         raise ParameterError(f"segment shares are defined for SUM and RV, got {method!r}")
     total = part.sum()
