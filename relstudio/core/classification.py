@@ -111,16 +111,16 @@ def classify_track(clip, relnet: ClassifierInfo, experts, *, device=None,
             yield Progress(s1 / n_seg, f"RELNET: {s1} of {n_seg} segments")
             s0 = s1
     return TrackClassification(relnet, relnet.classes, tuple(fp for _, fp in relnet.experts),
-                               relnet_clip_probs(probs, weights), probs, weights)
+                               clip_scores(probs, weights), probs, weights)
 
 
-def relnet_clip_probs(segment_probs, relevance_weights, *, evidence=None) -> np.ndarray:
+def clip_scores(segment_probs, weights, *, evidence=None) -> np.ndarray:
     """RELNET's clip probabilities ``(C,)`` from its segment outputs (as ``RelNet.forward``).
 
     Parameters
     ----------
     segment_probs : array, shape (S, C) — the classifier branch's per-segment class probabilities.
-    relevance_weights : array, shape (S,) — the relevance branch's R_max per segment.
+    weights : array, shape (S,) — the relevance branch's R_max per segment.
     evidence : array, shape (S,), optional — audibility weights in [0, 1]; segments with
         evidence 0 take no part (the R_max weight is multiplied by the evidence).
 
@@ -128,7 +128,7 @@ def relnet_clip_probs(segment_probs, relevance_weights, *, evidence=None) -> np.
     audible segments (over every segment when ``evidence`` is omitted).
     """
     p = np.asarray(segment_probs, np.float64)
-    r = np.asarray(relevance_weights, np.float64)
+    r = np.asarray(weights, np.float64)
     if p.ndim != 2 or r.shape != (p.shape[0],):
         raise ParameterError(f"need segment_probs (S, C) and weights (S,), got {p.shape} and {r.shape}")
     e = np.ones(len(r)) if evidence is None else check_weights(evidence, len(r))

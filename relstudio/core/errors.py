@@ -39,3 +39,16 @@ class DatasetError(RelstudioError):
 
 class Cancelled(RelstudioError):
     """A long task was cancelled by the user; nothing was written."""
+
+
+def known_fields(cls, d, *, what: str) -> dict:
+    """A copy of the JSON object ``d`` for the dataclass ``cls``: ``ParameterError`` naming ``what``
+    when it is not an object or has fields ``cls`` does not know."""
+    import dataclasses
+
+    if not isinstance(d, dict):
+        raise ParameterError(f"{what} must be a JSON object, got {type(d).__name__}")
+    unknown = sorted(set(d) - {f.name for f in dataclasses.fields(cls)})
+    if unknown:
+        raise ParameterError(f"unknown {what} fields {unknown}")
+    return dict(d)

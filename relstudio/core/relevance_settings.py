@@ -16,7 +16,7 @@ import dataclasses
 import math
 from dataclasses import dataclass
 
-from relstudio.core.errors import ParameterError
+from relstudio.core.errors import ParameterError, known_fields
 
 SEGMENT = "segment"
 RESOLUTIONS = (SEGMENT, 0.5, 1.0, 2.0, 5.0)
@@ -109,13 +109,7 @@ class RelevanceSettings:
     @classmethod
     def from_dict(cls, d: dict) -> "RelevanceSettings":
         """Settings from a JSON object; missing fields take their defaults, unknown ones are refused."""
-        if not isinstance(d, dict):
-            raise ParameterError(f"relevance settings must be a JSON object, got {type(d).__name__}")
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(d) - known)
-        if unknown:
-            raise ParameterError(f"unknown relevance-settings fields {unknown}")
-        return cls(**d)
+        return cls(**known_fields(cls, d, what="relevance-settings"))
 
 
 def check_resolution(value) -> float | str:

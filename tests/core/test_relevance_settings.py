@@ -36,7 +36,7 @@ def test_bad_values_are_named():
         RelevanceSettings(min_gap="x")
     with pytest.raises(ParameterError, match="audibility"):
         RelevanceSettings(audibility="yes")
-    with pytest.raises(ParameterError, match="JSON object"):
+    with pytest.raises(ParameterError, match="relevance-settings must be a JSON object"):
         RelevanceSettings.from_dict([1])
 
 
