@@ -110,16 +110,17 @@ def relevance_windows(*, probs, weights=None, times, centres, duration: float,
     else:
         edges = np.arange(n_win + 1, dtype=np.float64) * seconds
         wtimes = np.stack([edges[:-1], np.minimum(edges[1:], max(duration, 0.0))], axis=1)
-    weight = np.bincount(index, weights=w, minlength=n_win)
+    weight = np.bincount(index, weights=w, minlength=n_win).astype(np.float64)
     count = np.bincount(index, minlength=n_win)
     evidence = np.divide(weight, count, out=np.zeros(n_win), where=count > 0)
-    sums = np.stack([np.bincount(index, weights=p[i] * w, minlength=n_win) for i in range(n)]) if n \
-        else np.zeros((0, n_win))
+    sums = np.zeros((n, n_win))
+    for i in range(n):
+        sums[i] = np.bincount(index, weights=p[i] * w, minlength=n_win)
     mean_p = np.divide(sums, weight, out=np.zeros_like(sums), where=weight > 0)
     mean_p = np.clip(mean_p, 0.0, 1.0)  # rounding of the weighted mean
     evidence = np.where(weight > 0, np.clip(evidence, 0.0, 1.0), 0.0)
-    return RelevanceWindows(wtimes, mean_p, evidence, weight, relevance(mean_p, weights=evidence),
-                            winning_expert(mean_p, weights=evidence), index)
+    winners = winning_expert(mean_p, weights=evidence) if n else np.full(n_win, SILENCE, np.int64)
+    return RelevanceWindows(wtimes, mean_p, evidence, weight, relevance(mean_p, weights=evidence), winners, index)
 
 
 def pooled_probabilities(windows: RelevanceWindows, first: int, stop: int) -> np.ndarray:

@@ -85,3 +85,14 @@ def test_window_index_and_errors():
     with pytest.raises(ParameterError, match="weights"):
         relevance_windows(probs=np.zeros((2, 3)), weights=np.full(3, 2.0), times=np.zeros((3, 2)),
                           centres=np.zeros(3), duration=1.0, seconds=1.0)
+
+
+def test_empty_inputs():
+    from relstudio.core.relevance_view import relevance_view
+
+    view = relevance_view(probs=np.zeros((3, 0)), weights=np.zeros(0), times=np.zeros((0, 2)), centres=np.zeros(0),
+                          duration=0.0)
+    assert view.windows.n_windows == 1 and view.passages == () and view.silent_share == 0.0
+    no_experts = relevance_windows(probs=np.zeros((0, 4)), times=np.zeros((4, 2)), centres=np.arange(4.0),
+                                   duration=4.0, seconds=1.0)
+    assert no_experts.winners.tolist() == [SILENCE] * 4 and no_experts.relevance.tolist() == [0.0] * 4
