@@ -32,3 +32,25 @@ def write_wav(path, x: np.ndarray, rate: int = 16000, subtype: str = "PCM_16") -
     import soundfile as sf
 
     sf.write(str(path), x, rate, subtype=subtype)
+
+
+EVIDENCE_REGIONS = {  # seconds of each part of :func:`evidence_clip`
+    "tone": (0.0, 3.0), "silence": (3.0, 6.0), "noise": (6.0, 8.0), "hiss": (8.0, 11.0),
+    "tone2": (11.0, 13.0), "fade": (13.0, 15.0), "tail": (15.0, 16.0),
+}
+
+
+def evidence_clip(*, rate: int = 16000, gain_db: float = 0.0) -> np.ndarray:
+    """Audible tone (−12 dBFS RMS) and noise (−15 dBFS RMS), digital silence, noise at −60 dBFS RMS
+    ("hiss"), a tone fading out by 40 dB/s and a silent tail; see :data:`EVIDENCE_REGIONS`."""
+    rng = np.random.default_rng(5)
+
+    def rms_noise(seconds, dbfs):
+        x = rng.standard_normal(int(seconds * rate))
+        return x / np.sqrt(np.mean(x * x)) * 10 ** (dbfs / 20)
+
+    t = np.arange(int(2 * rate)) / rate
+    parts = [tone(440, 3.0, rate=rate, amp=0.355), np.zeros(3 * rate), rms_noise(2.0, -15.0),
+             rms_noise(3.0, -60.0), tone(660, 2.0, rate=rate, amp=0.355),
+             tone(660, 2.0, rate=rate, amp=0.355) * 10 ** (-40.0 * t / 20), np.zeros(rate)]
+    return (np.concatenate(parts) * 10 ** (gain_db / 20)).astype(np.float32)

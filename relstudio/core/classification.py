@@ -19,7 +19,7 @@ import numpy as np
 from relstudio.core.errors import ParameterError
 from relstudio.core.experts.relnet_file import ClassifierInfo, load_classifier
 from relstudio.core.progress import Progress, Task
-from relstudio.core.relevance import relevance, winning_expert
+from relstudio.core.relevance import check_weights, relevance, winning_expert
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,17 +77,6 @@ def run_relnet(clip, module, *, weights=None, chunk_seconds: float = 60.0) -> Ta
     return probs, weights
 
 
-def clip_scores(segment_probs: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """RELNET's clip probabilities ``(C,)``: segment probabilities weighted by R_max (+ ``EPS``, as
-    ``RelNet.forward``: a silent track falls back to equal weights), summed and normalised."""
-    from relstudio.core.nets.relnet import EPS
-
-    n = min(len(segment_probs), len(weights))
-    w = np.asarray(weights[:n], np.float64) + EPS
-    total = (np.asarray(segment_probs[:n], np.float64) * w[:, None]).sum(axis=0)
-    return total / max(total.sum(), 1e-12)
-
-
 def classify_track(clip, relnet: ClassifierInfo, experts, *, device=None,
                    chunk_seconds: float = 60.0) -> Task[TrackClassification]:
     """Run the RELNET ``relnet`` over ``clip`` with its loaded ``experts``; yields progress.
@@ -102,20 +91,50 @@ def classify_track(clip, relnet: ClassifierInfo, experts, *, device=None,
                                clip_scores(probs, weights), probs, weights)
 
 
-def segment_shares(probs, method: str, index: int) -> np.ndarray:
+def clip_scores(segment_probs, weights, *, evidence=None) -> np.ndarray:
+    """RELNET's clip probabilities ``(C,)`` from its segment outputs (as ``RelNet.forward``).
+
+    Parameters
+    ----------
+    segment_probs : array, shape (S, C) — the classifier branch's per-segment class probabilities.
+    weights : array, shape (S,) — the relevance branch's R_max per segment.
+    evidence : array, shape (S,), optional — audibility weights in [0, 1]; segments with
+        evidence 0 take no part (the R_max weight is multiplied by the evidence).
+
+    A track with no relevant segment falls back to equal weights over its
+    audible segments (over every segment when ``evidence`` is omitted).
+    """
+    from relstudio.core.nets.relnet import EPS
+
+    p = np.asarray(segment_probs, np.float64)
+    r = np.asarray(weights, np.float64)
+    if p.ndim != 2 or r.ndim != 1:
+        raise ParameterError(f"need segment_probs (S, C) and weights (S,), got {p.shape} and {r.shape}")
+    n = min(len(p), len(r))  # the two branches may differ by a padded segment
+    p, r = p[:n], r[:n]
+    e = np.ones(n) if evidence is None else check_weights(np.asarray(evidence)[:n], n)
+    w = (r + EPS) * e  # + EPS as RelNet.forward: no relevant segment falls back to equal weights
+    total = (p * w[:, None]).sum(axis=0)
+    s = total.sum()
+    return total / s if s > 0 else np.full(p.shape[1], 1.0 / max(1, p.shape[1]))
+
+
+def segment_shares(probs, method: str, index: int, *, weights=None) -> np.ndarray:
     """``(S,)`` each segment's share of expert ``index``'s fused score (``probs``: ``(N, S)``).
 
     ``SUM``: its positive probability; ``RV``: its R_max where that expert wins
-    the segment's vote, else 0. Shares sum to 1 (all zero when the expert got nothing).
+    the segment's vote, else 0. ``weights`` (evidence ``(S,)``) scale both, as in
+    :func:`~relstudio.core.relevance.fuse`. Shares sum to 1 (all zero when the expert got nothing).
     """
     p = np.asarray(probs, dtype=np.float64)
     if p.ndim != 2 or not 0 <= index < p.shape[0]:
         raise ParameterError(f"need probs (n_experts, n_segments) and an expert index, got {p.shape}, {index}")
+    w = check_weights(weights, p.shape[1])
     method = method.upper()
     if method == "SUM":
-        part = p[index]
+        part = p[index] if w is None else p[index] * w
     elif method == "RV":
-        part = np.where(winning_expert(p) == index, relevance(p), 0.0)
+        part = np.where(winning_expert(p, weights=w) == index, relevance(p, weights=w), 0.0)
     else:
         raise ParameterError(f"segment shares are defined for SUM and RV, got {method!r}")
     total = part.sum()

@@ -42,8 +42,15 @@ def _threshold(analysis, threshold, top):
     return analysis.threshold_for_top(top if top else 0.1)
 
 
-def write_segments(analysis, *, fmt: str = "csv", threshold: float | None = None, top: float = 0.1) -> str:
-    """Render ``analysis`` as text in ``fmt`` (one of :data:`FORMATS`)."""
+def write_segments(analysis, *, fmt: str = "csv", threshold: float | None = None, top: float = 0.1,
+                   passages=None) -> str:
+    """Render ``analysis`` as text in ``fmt`` (one of :data:`FORMATS`).
+
+    ``passages`` (:class:`~relstudio.core.passages.Passage` list, e.g. from
+    :func:`~relstudio.core.relevance_view.relevance_view`) replace the
+    segment runs in the label formats (Audacity, Sonic Visualiser, Raven);
+    they never overlap.
+    """
     if fmt not in FORMATS:
         raise ParameterError(f"format must be one of {FORMATS}, got {fmt!r}")
     labels = analysis.labels
@@ -69,7 +76,8 @@ def write_segments(analysis, *, fmt: str = "csv", threshold: float | None = None
         }, buf, indent=1)
         buf.write("\n")
     else:
-        regions = highlighted_regions(analysis, _threshold(analysis, threshold, top))
+        regions = (highlighted_regions(analysis, _threshold(analysis, threshold, top)) if passages is None
+                   else [(p.start, p.end, p.winner, p.peak) for p in passages])
         if fmt == "audacity":
             for start, end, win, peak in regions:
                 buf.write(f"{start:.6f}\t{end:.6f}\t{labels[win] if labels else ''} ({peak:.2f})\n")

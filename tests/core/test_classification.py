@@ -39,3 +39,20 @@ def test_segment_shares_add_up_to_the_fused_scores():
     assert list(top_segments([0.0, 0.0], 3)) == []
     with pytest.raises(ParameterError):
         segment_shares(p, "PROD", 0)
+
+
+def test_clip_scores_and_shares_ignore_silence():
+    from relstudio.core.classification import clip_scores, segment_shares
+
+    seg = np.array([[0.9, 0.1], [0.9, 0.1], [0.2, 0.8]])
+    rel = np.array([0.5, 0.5, 0.4])
+    loud = clip_scores(seg, rel)
+    assert loud.argmax() == 0 and loud.sum() == pytest.approx(1.0)
+    quiet = clip_scores(seg, rel, evidence=[0.0, 0.0, 1.0])  # the class-0 segments were silence
+    assert np.allclose(quiet, [0.2, 0.8])
+    assert np.allclose(clip_scores(seg, np.zeros(3), evidence=[0, 1, 1]), [0.55, 0.45])
+    assert np.allclose(clip_scores(seg, rel, evidence=np.zeros(3)), [0.5, 0.5])
+    probs = seg.T
+    shares = segment_shares(probs, "SUM", 0, weights=[1.0, 0.0, 1.0])
+    assert shares[1] == 0.0 and shares.sum() == pytest.approx(1.0)
+    assert segment_shares(probs, "RV", 0, weights=[0.0, 0.0, 1.0]).sum() == 0.0

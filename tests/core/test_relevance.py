@@ -88,3 +88,35 @@ def test_fusions():
     assert masked.argmax() == 1
     with pytest.raises(ParameterError):
         fuse(p, "MAX")
+
+
+@settings(max_examples=120, deadline=None)
+@given(probs_arrays, st.data())
+def test_evidence_weights_scale_relevance_and_silence_has_no_winner(p, data):
+    from relstudio.core.relevance import SILENCE
+
+    w = data.draw(arrays(np.float64, (p.shape[1],), elements=st.sampled_from([0.0, 0.3, 1.0])))
+    r, rmax = relevance_parts(p, weights=w)
+    r0, rmax0 = relevance_parts(p)
+    assert np.allclose(rmax, rmax0 * w) and np.allclose(r, r0 * w)
+    win = winning_expert(p, weights=w)
+    assert np.all(win[w == 0] == SILENCE) and np.array_equal(win[w > 0], winning_expert(p)[w > 0])
+    assert np.array_equal(relevance(p, weights=np.ones(p.shape[1])), relevance(p))
+
+
+@settings(max_examples=120, deadline=None)
+@given(probs_arrays, st.data(), st.sampled_from(["MV", "SUM", "PROD", "RV"]))
+def test_fusions_exclude_silent_segments(p, data, method):
+    keep = data.draw(arrays(bool, (p.shape[1],)))
+    w = keep.astype(np.float64)
+    assert np.allclose(fuse(p, method, weights=w), fuse(p[:, keep], method))
+    assert np.allclose(fuse(p, method, weights=np.ones(p.shape[1])), fuse(p, method))
+
+
+def test_fractional_evidence_weights_votes():
+    p = np.array([[0.9, 0.1, 0.1], [0.1, 0.9, 0.9]])
+    assert fuse(p, "MV", weights=[1.0, 0.2, 0.2]).tolist() == pytest.approx([1 / 1.4, 0.4 / 1.4])
+    with pytest.raises(ParameterError, match=r"shape \(3,\)"):
+        fuse(p, "MV", weights=[1.0, 0.5])
+    with pytest.raises(ParameterError, match="weights"):
+        relevance(p, weights=[1.0, 2.0, 0.0])

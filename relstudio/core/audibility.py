@@ -1,0 +1,154 @@
+"""Audibility: each segment's level and how much evidence it carries.
+
+The experts see level-normalised features (``frame_max``), so near-silence is
+lifted to full scale and can score as high as music. Evidence therefore comes
+from the *samples*: a segment's level is the RMS (dBFS) of the samples it reads
+(the same span as :meth:`FrontendConfig.segment_times`); the track's loud
+reference is a high percentile of those levels; a segment below the floor
+
+    floor = max(reference + relative_floor_db, absolute_floor_db)
+
+carries no evidence (weight 0), and the weight rises linearly to 1 over
+``ramp_db`` above the floor.
+
+Long tracks: :func:`segment_levels_db` takes a segment range, and each
+segment's level depends only on its own samples (computed in blocks aligned to
+absolute segment indices, so any chunking gives bit-identical numbers). Collect
+the levels chunk by chunk, then call :func:`loud_reference_db` and
+:func:`evidence_weights` once on the whole array.
+
+Level invariance: scaling a clip by ±12 dB shifts every level and the
+reference alike, so the weights are unchanged as long as the relative floor
+stays above the absolute floor (reference above −25 dBFS with the defaults).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from relstudio.core.errors import ParameterError
+from relstudio.core.relevance_settings import RelevanceSettings
+
+MIN_DB = -200.0  # level of digital silence (and of a segment that reads no samples)
+_BLOCK = 256  # segments per internal block (aligned to multiples of _BLOCK)
+
+
+def segment_sample_spans(*, frontend, n_segments: int, n_samples: int) -> np.ndarray:
+    """``(n_segments, 2)`` int64 ``[start, stop)`` sample spans each segment reads, clamped to the clip.
+
+    Segment k reads frames ``k·stride … k·stride + segment_frames − 1``; frame j
+    covers samples ``j·hop − n_fft/2 … j·hop + n_fft/2``.
+    """
+    k = np.arange(n_segments, dtype=np.int64)
+    half = frontend.n_fft // 2
+    first = k * frontend.pool_stride
+    start = first * frontend.hop_length - half
+    stop = (first + frontend.segment_frames - 1) * frontend.hop_length + (frontend.n_fft - half)
+    return np.stack([np.clip(start, 0, n_samples), np.clip(stop, 0, n_samples)], axis=1)
+
+
+def _block_energy(x: np.ndarray, frontend, s0: int, s1: int) -> np.ndarray:
+    """Sum of squares over the (zero-padded) span of segments ``s0:s1``."""
+    half = frontend.n_fft // 2
+    step = frontend.pool_stride * frontend.hop_length
+    length = (frontend.segment_frames - 1) * frontend.hop_length + frontend.n_fft
+    lo = s0 * step - half
+    hi = (s1 - 1) * step - half + length
+    piece = np.zeros(hi - lo, np.float64)
+    a, b = max(lo, 0), min(hi, len(x))
+    if b > a:
+        piece[a - lo:b - lo] = x[a:b]
+    view = sliding_window_view(piece, length)[::step]
+    return np.einsum("ij,ij->i", view, view)
+
+
+def segment_levels_db(samples, *, frontend, start: int = 0, stop: int | None = None) -> np.ndarray:
+    """RMS level in dBFS of segments ``start:stop`` of a mono signal.
+
+    Parameters
+    ----------
+    samples : array, shape (n_samples,)
+        The whole mono track (float, full scale ±1), as given to the experts.
+    frontend : FrontendConfig
+        Its geometry decides which samples each segment reads.
+    start, stop : int
+        Segment range (default: every segment of the track).
+
+    Returns
+    -------
+    levels : float64 array, shape (stop − start,)
+        ``10·log10(mean square)`` over the samples the segment reads (inside the
+        clip), at least :data:`MIN_DB`.
+    """
+    x = np.asarray(samples)
+    if x.ndim != 1:
+        raise ParameterError(f"samples must be mono (n_samples,), got shape {x.shape}")
+    n_seg = frontend.n_segments(frontend.n_frames(len(x)))
+    stop = n_seg if stop is None else stop
+    if not 0 <= start <= stop <= n_seg:
+        raise ParameterError(f"segment range [{start}, {stop}) is outside the track's {n_seg} segments")
+    spans = segment_sample_spans(frontend=frontend, n_segments=stop, n_samples=len(x))[start:]
+    energy = np.empty(stop - start, np.float64)
+    b0 = (start // _BLOCK) * _BLOCK
+    for s0 in range(b0, stop, _BLOCK):
+        s1 = min(s0 + _BLOCK, n_seg)
+        e = _block_energy(x, frontend, s0, s1)
+        lo, hi = max(s0, start), min(s1, stop)
+        energy[lo - start:hi - start] = e[lo - s0:hi - s0]
+    count = (spans[:, 1] - spans[:, 0]).astype(np.float64)
+    mean_sq = np.divide(energy, count, out=np.zeros_like(energy), where=count > 0)
+    with np.errstate(divide="ignore"):
+        return np.maximum(10.0 * np.log10(mean_sq), MIN_DB)
+
+
+def loud_reference_db(levels_db, *, percentile: float = 95.0) -> float:
+    """The track's loud reference: the ``percentile`` of its segment levels (dBFS; :data:`MIN_DB` when empty)."""
+    lv = np.asarray(levels_db, np.float64)
+    if lv.ndim != 1:
+        raise ParameterError(f"levels must be 1-D (n_segments,), got shape {lv.shape}")
+    if not 0 < percentile <= 100:
+        raise ParameterError(f"percentile must be in (0, 100], got {percentile!r}")
+    return float(np.percentile(lv, percentile)) if lv.size else MIN_DB
+
+
+def audibility_floor_db(*, reference_db: float, settings: RelevanceSettings) -> float:
+    """The level (dBFS) at and below which a segment carries no evidence."""
+    return max(float(reference_db) + settings.relative_floor_db, settings.absolute_floor_db)
+
+
+def evidence_weights(levels_db, *, settings: RelevanceSettings | None = None,
+                     reference_db: float | None = None) -> np.ndarray:
+    """Evidence weight in [0, 1] per segment from its level.
+
+    Parameters
+    ----------
+    levels_db : array, shape (n_segments,)
+        Segment levels in dBFS (:func:`segment_levels_db`), the whole track.
+    settings : RelevanceSettings
+        Floors, ramp and reference percentile (default settings when omitted).
+        With ``audibility=False`` every weight is 1.
+    reference_db : float, optional
+        The loud reference; by default :func:`loud_reference_db` of ``levels_db``.
+
+    Returns
+    -------
+    weights : float64 array, shape (n_segments,)
+        0 at or below the floor, linear up to 1 at ``floor + ramp_db``.
+    """
+    settings = RelevanceSettings() if settings is None else settings
+    lv = np.asarray(levels_db, np.float64)
+    if lv.ndim != 1 or (lv.size and not np.isfinite(lv).all()):
+        raise ParameterError(f"levels must be finite dB values of shape (n_segments,), got shape {lv.shape}")
+    if not settings.audibility:
+        return np.ones(lv.size)
+    if reference_db is None:
+        reference_db = loud_reference_db(lv, percentile=settings.reference_percentile)
+    floor = audibility_floor_db(reference_db=reference_db, settings=settings)
+    return np.clip((lv - floor) / settings.ramp_db, 0.0, 1.0)
+
+
+def track_evidence(samples, *, frontend, settings: RelevanceSettings | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``(levels_db, weights)``, each ``(n_segments,)``, for a whole mono track in one call."""
+    levels = segment_levels_db(samples, frontend=frontend)
+    return levels, evidence_weights(levels, settings=settings)
