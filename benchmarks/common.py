@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import platform
+import shutil
 import statistics
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -76,3 +80,32 @@ def best_of(fn, repeat: int = 3) -> tuple[float, object]:
 
 def median(xs):
     return statistics.median(xs)
+
+
+@contextlib.contextmanager
+def competing_process(*, core: int | None = None):
+    """One busy process beside the benchmark: ``yes > /dev/null`` pinned to one core (the last one).
+
+    Falls back to an unpinned ``yes`` without taskset. Stopped (by its own pid) on exit.
+    """
+    cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else list(range(os.cpu_count() or 1))
+    core = cores[-1] if core is None else core
+    cmd = ["yes"]
+    if shutil.which("taskset"):
+        cmd = ["taskset", "-c", str(core), "yes"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(0.3)  # let it reach full speed
+        yield proc
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def host_load() -> str:
+    """The 1-, 5- and 15-min load averages and the busiest other processes (for the notes)."""
+    one, five, fifteen = os.getloadavg()
+    top = subprocess.run(["ps", "-eo", "pcpu,comm", "--sort=-pcpu", "--no-headers"],
+                         capture_output=True, text=True).stdout.splitlines()[:4]
+    busy = ", ".join(" ".join(line.split()[::-1]) + "%" for line in top if line.strip())
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f}; busiest: {busy}"

@@ -132,6 +132,7 @@ def analyze(clip: AudioClip, experts, *, frontend: FrontendConfig | None = None,
     import torch
 
     from relstudio.core.device import choose_device, describe
+    from relstudio.core.threads import fit_torch_threads
 
     t0 = time.perf_counter()
     experts = list(experts)
@@ -144,6 +145,8 @@ def analyze(clip: AudioClip, experts, *, frontend: FrontendConfig | None = None,
     if clip.rate != frontend.sample_rate:
         raise ParameterError(f"clip is at {clip.rate} Hz but the front end needs {frontend.sample_rate} Hz")
     device = choose_device() if device is None else torch.device(device)
+    if device.type == "cpu":
+        fit_torch_threads()  # the free cores, now (core/threads.py)
     n_frames = frontend.n_frames(len(clip.samples))
     n_seg = frontend.n_segments(n_frames)
     notes = []
