@@ -11,7 +11,9 @@ Each variant runs in a fresh process (OpenMP reads its wait policy when torch is
 
 For each: the median wall time and CPU time of the experts pass (features → probabilities, the fused
 network) and of ``analyze`` on the in-memory clip (mel + experts), quiet and with one ``yes > /dev/null``
-pinned to one core (``benchmarks.common.competing_process``). Prints JSON lines and a Markdown table.
+pinned to one core (``benchmarks.common.competing_process``); and the CPU time per wall second over
+200 × (one parallel op, then 2 ms asleep) — high when idle OpenMP threads spin, low when they sleep,
+which shows whether the wait policy took effect. Prints JSON lines and a Markdown table.
 """
 
 from __future__ import annotations
@@ -77,7 +79,19 @@ def timed(fn):
         threads.append(torch.get_num_threads())
     return dict(ms=1000 * median(walls), cpu_ms=1000 * median(cpus), threads=max(threads))
 
-out = dict(variant=variant, policy=policy)
+def idle_cpu():
+    # CPU-s per wall-s over 200 × (one parallel op on all threads, then 2 ms asleep): spinning
+    # OpenMP threads burn CPU in the gaps, passive ones do not (OMP_WAIT_POLICY took effect)
+    torch.set_num_threads(default_threads)
+    a = torch.rand(4_000_000)
+    a.mul_(1.0)
+    w, c = time.perf_counter(), time.process_time()
+    for _ in range(200):
+        a.mul_(1.0000001)
+        time.sleep(0.002)
+    return (time.process_time() - c) / (time.perf_counter() - w)
+
+out = dict(variant=variant, policy=policy, idle_cpu=idle_cpu())
 for name, fn in (("experts", experts_pass), ("analysis", analysis)):
     out[name + "_quiet"] = timed(fn)
     with competing_process():
@@ -95,13 +109,13 @@ def run_variant(variant: str, repeat: int) -> dict:
 
 
 def table(results: list[dict]) -> list[str]:
-    lines = ["| variant (OMP_WAIT_POLICY) | pass | quiet: wall, CPU, threads | 1 busy process: wall, CPU, threads | loaded/quiet |",
-             "|---|---|---|---|---:|"]
+    lines = ["| variant (OMP_WAIT_POLICY) | pass | quiet: wall, CPU, threads | 1 busy process: wall, CPU, threads "
+             "| loaded/quiet | CPU-s per s, op + 2 ms gaps |", "|---|---|---|---|---:|---:|"]
     for r in results:
         for name in ("experts", "analysis"):
             q, l = r[name + "_quiet"], r[name + "_loaded"]
             lines.append(f"| {r['variant']} ({r['policy']}) | {name} | {q['ms']:.0f} ms, {q['cpu_ms']:.0f} ms, {q['threads']} "
-                         f"| {l['ms']:.0f} ms, {l['cpu_ms']:.0f} ms, {l['threads']} | {l['ms'] / q['ms']:.2f} × |")
+                         f"| {l['ms']:.0f} ms, {l['cpu_ms']:.0f} ms, {l['threads']} | {l['ms'] / q['ms']:.2f} × | {r['idle_cpu']:.2f} |")
     return lines
 
 
