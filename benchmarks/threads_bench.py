@@ -48,6 +48,9 @@ except ImportError:
 sized = variant == "after"
 if sized and fit_torch_threads is None:
     sys.exit("relstudio.core.threads is missing: variant 'after' needs it")
+if not sized and fit_torch_threads is not None:  # analyze keeps torch's default threads, as before
+    import relstudio.core.threads as _threads
+    _threads.fit_torch_threads = lambda **kw: torch.get_num_threads()
 paths = sorted((__import__("pathlib").Path(sys.argv[1]) / "trained_experts").glob("*.expert.safetensors"))[:10]
 experts = [load_expert(p) for p in paths]
 clip = load_audio(test_track(180.0))
