@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import platform
+import shutil
 import statistics
+import subprocess
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +23,11 @@ def machine() -> str:
 
     cpu = platform.processor() or platform.machine()
     gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU"
-    return f"{platform.node()} · {cpu} · {torch.get_num_threads()} torch threads · {gpu}"
+    from relstudio.core.threads import machine_cores
+
+    policy = os.environ.get("OMP_WAIT_POLICY", "unset")
+    return (f"{platform.node()} · {cpu} · {machine_cores()} cores · torch {torch.__version__}, threads sized per "
+            f"analysis (core/threads.py), OMP_WAIT_POLICY={policy} · {gpu}")
 
 
 def test_track(seconds: float, *, channels: int = 2, rate: int = 44100) -> Path:
@@ -76,3 +85,69 @@ def best_of(fn, repeat: int = 3) -> tuple[float, object]:
 
 def median(xs):
     return statistics.median(xs)
+
+
+@contextlib.contextmanager
+def competing_process(*, core: int | None = None):
+    """One busy process beside the benchmark: ``yes > /dev/null`` pinned to one core (the last one).
+
+    Falls back to an unpinned ``yes`` without taskset. Stopped (by its own pid) on exit.
+    """
+    cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else list(range(os.cpu_count() or 1))
+    core = cores[-1] if core is None else core
+    cmd = ["yes"]
+    if shutil.which("taskset"):
+        cmd = ["taskset", "-c", str(core), "yes"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(0.3)  # let it reach full speed
+        yield proc
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def host_load() -> str:
+    """The 1-, 5- and 15-min load averages and the busiest other processes (for the notes)."""
+    one, five, fifteen = os.getloadavg()
+    top = subprocess.run(["ps", "-eo", "pcpu,comm", "--sort=-pcpu", "--no-headers"],
+                         capture_output=True, text=True).stdout.splitlines()[:4]
+    busy = ", ".join(" ".join(line.split()[::-1]) + "%" for line in top if line.strip())
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f}; busiest: {busy}"
+
+
+@dataclass
+class Row:
+    """One measured figure; speed rows are repeated with a competing busy process (loaded/quiet)."""
+
+    key: str  # "1", "1b", "start-window", … (matches the quiet and the loaded run)
+    target: str
+    value: float | None  # in ``unit``; None: not measured (``verdict`` says why)
+    unit: str
+    baseline: str
+    verdict: str
+    speed: bool = True
+    budget: float | None = None  # in ``unit``: the loaded figure is shown against it too
+
+
+def shown(value: float | None, unit: str) -> str:
+    if value is None:
+        return "not measured"
+    return f"{value:.2f} {unit}" if unit == "s" else f"{value:.0f} {unit}"
+
+
+def table(quiet: list[Row], loaded: dict[str, Row]) -> list[str]:
+    """Markdown: every quiet row, with its loaded twin and the ratio loaded/quiet where there is one."""
+    lines = ["| target | relstudio (quiet) | baseline (same run) | verdict | with 1 busy process | loaded/quiet |",
+             "|---|---|---|---|---|---|"]
+    for r in quiet:
+        twin = loaded.get(r.key)
+        if twin is None or twin.value is None or r.value is None:
+            load_text, ratio = ("not run" if r.speed and r.value is not None else "—"), "—"
+        else:
+            load_text = shown(twin.value, twin.unit)
+            if r.budget:
+                load_text += f" ({twin.value / r.budget:.2f} of the budget)"
+            ratio = f"{twin.value / r.value:.2f} ×"
+        lines.append(f"| {r.target} | {shown(r.value, r.unit)} | {r.baseline} | {r.verdict} | {load_text} | {ratio} |")
+    return lines

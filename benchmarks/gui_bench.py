@@ -72,15 +72,15 @@ def _timed(app, win, action, repeat):
 
 
 def bench_gui(rows, n_experts=10):
-    from benchmarks.common import test_track
+    from benchmarks.common import Row, test_track
 
     app, doc, win = _window(test_track(600, channels=1), n_experts)
     fps = list(doc.enabled)
     base = _timed(app, win, None, 15)
     toggle = _timed(app, win, lambda i: doc.set_expert_enabled(fps[i % 3], i % 2 == 1), 20)
-    rows.append((f"2. toggle an expert on a 10-min track ({n_experts} experts): relevance + redraw",
-                 f"{toggle:.0f} ms", f"full-window repaint {base:.0f} ms", f"{toggle:.0f} ms of the 20 ms budget; "
-                 f"{toggle / base:.2f} × a full repaint"))
+    rows.append(Row("2", f"2. toggle an expert on a 10-min track ({n_experts} experts): relevance + redraw",
+                    toggle, "ms", f"full-window repaint {base:.0f} ms", f"{toggle / 20:.2f} of the 20 ms budget; "
+                    f"{toggle / base:.2f} × a full repaint", budget=20.0))
     win.close()
 
     app, doc, win = _window(test_track(3600.0, channels=1), 3)
@@ -96,8 +96,8 @@ def bench_gui(rows, n_experts=10):
 
     t_pan = _timed(app, win, pan, 20)
     t_zoom = _timed(app, win, zoom, 16)
-    rows.append(("3c. 1-hour track: pan one step (60-s view) + redraw of all views", f"{t_pan:.0f} ms",
-                 f"full-window repaint {base:.0f} ms", f"{t_pan / 30:.2f} of the 30 ms budget"))
-    rows.append(("3d. 1-hour track: zoom step (whole hour … 7.5 min) + redraw", f"{t_zoom:.0f} ms",
-                 f"full-window repaint {base:.0f} ms", f"{t_zoom / 30:.2f} of the 30 ms budget"))
+    rows.append(Row("3c", "3c. 1-hour track: pan one step (60-s view) + redraw of all views", t_pan, "ms",
+                    f"full-window repaint {base:.0f} ms", f"{t_pan / 30:.2f} of the 30 ms budget", budget=30.0))
+    rows.append(Row("3d", "3d. 1-hour track: zoom step (whole hour … 7.5 min) + redraw", t_zoom, "ms",
+                    f"full-window repaint {base:.0f} ms", f"{t_zoom / 30:.2f} of the 30 ms budget", budget=30.0))
     win.close()

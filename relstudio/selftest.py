@@ -48,9 +48,10 @@ def run(*, experts_dir=None, track=None, seconds: float | None = None, out=print
     from relstudio.core.export import write_segments
     from relstudio.core.paths import demo_track, shipped_experts_dir
     from relstudio.core.progress import run_task
+    from relstudio.core.threads import set_ceiling
 
     t0 = time.perf_counter()
-    torch.set_num_threads(min(4, torch.get_num_threads()))
+    set_ceiling(4)  # analyze sizes torch's threads for the free cores, at most 4 here
     folder = Path(experts_dir) if experts_dir else shipped_experts_dir()
     track = Path(track) if track else demo_track()
     out(f"relstudio {__version__}, torch {torch.__version__}, python {sys.version.split()[0]}")

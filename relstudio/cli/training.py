@@ -33,16 +33,16 @@ def _config(args):
 
 
 def cmd_train(args) -> int:
-    import torch
-
     from relstudio.core.device import choose_device, describe
     from relstudio.core.frontend import FrontendConfig
+    from relstudio.core.threads import fit_torch_threads, set_ceiling
     from relstudio.core.training.pipeline import train
     from relstudio.core.training.scan import scan_dataset
 
     device = choose_device(args.device)
-    if device.type == "cpu" and args.threads:
-        torch.set_num_threads(args.threads)
+    if device.type == "cpu":
+        set_ceiling(args.threads)  # 0: the free cores (core/threads.py)
+        fit_torch_threads()
     config = _config(args)
     frontend = FrontendConfig.paper() if args.frontend == "paper" else FrontendConfig()
     summary = scan_dataset(args.dataset, classes=args.classes, config=config)
@@ -124,7 +124,7 @@ def register(subparsers) -> None:
                    help="random EQ tilt, time shift, crop and noise on training batches (default none)")
     t.add_argument("--frontend", choices=["default", "paper"], default="default",
                    help="mel bands: all 128 bins (default) or the paper's lowest 100")
-    t.add_argument("--threads", type=int, default=0, help="CPU threads for torch (default: torch's choice)")
+    t.add_argument("--threads", type=int, default=0, help="at most this many CPU threads for torch (default: the free cores)")
     t.set_defaults(func=cmd_train)
 
     e = subparsers.add_parser("evaluate", help="Table 1: MAP@3 and accuracy of RELNET, baselines and expert fusions")

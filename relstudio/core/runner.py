@@ -86,6 +86,10 @@ class _Devices:
         self.device = resolve_device(device)
         self.notes: list[str] = []
         self._torch = torch
+        if self.device.type == "cpu":
+            from relstudio.core.threads import fit_torch_threads
+
+            fit_torch_threads()  # the free cores, now (core/threads.py)
 
     def fall_back(self, exc) -> str:
         """After ``exc`` (CUDA out of memory): move on to the CPU once; a second time re-raises."""

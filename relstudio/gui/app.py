@@ -29,7 +29,7 @@ def create_window(args=None, *, backend=None):
 
     from relstudio.core.device import choose_device
     from relstudio.core.experts.library import ExpertLibrary
-    from relstudio.gui import theme
+    from relstudio.gui import startup_log, theme
     from relstudio.gui.document import Document
     from relstudio.gui.main_window import MainWindow
     from relstudio.gui.playback import Player
@@ -42,6 +42,7 @@ def create_window(args=None, *, backend=None):
     library = ExpertLibrary([(Path(d), "user") for d in args.library]) if args.library else ExpertLibrary()
     doc = Document(library=library, device=choose_device(args.device))
     window = MainWindow(doc, player=Player(backend))
+    startup_log.install(window)  # RELSTUDIO_STARTUP_LOG: start-up milestones for benchmarks/startup_bench.py
     window.show()
     if args.path:
         window.open_path(args.path)

@@ -10,7 +10,6 @@ the run goes on, and once more, marked complete, at the end.
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -58,10 +57,9 @@ def expert_path(expert) -> str:
 
 
 def default_workers() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:
-        return max(1, os.cpu_count() or 1)
+    from relstudio.core.threads import machine_cores
+
+    return machine_cores()
 
 
 def estimated_seconds(paths, *, sample: int = 16) -> float:
@@ -241,5 +239,7 @@ def _choose_runner(todo, spec: JobSpec, workers, scheduler):
         workers = 1
     if workers <= 1:
         return inline
-    threads = max(1, default_workers() // workers)
+    from relstudio.core.threads import current_plan
+
+    threads = current_plan(workers=workers).torch  # the free cores shared out
     return lambda paths, s: runners.process_runner(paths, replace(s, threads=threads), workers=workers)

@@ -17,17 +17,14 @@ from dataclasses import replace
 from relstudio.core.collection.worker import JobSpec, run_one
 from relstudio.core.errors import ParameterError
 
-_THREADS_SET = False
 
 
 def analyse_on_worker(path: str, spec: JobSpec) -> dict:
     """The task run on a Dask worker (no disk cache there; probabilities go back to the client)."""
-    global _THREADS_SET
-    if spec.threads and not _THREADS_SET:
-        import torch
+    if spec.threads:
+        from relstudio.core.threads import set_ceiling
 
-        torch.set_num_threads(spec.threads)
-        _THREADS_SET = True
+        set_ceiling(spec.threads)
     return run_one(path, spec, return_probs=True)
 
 

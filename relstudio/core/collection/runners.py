@@ -5,9 +5,10 @@ track (in completion order) and ``None`` as a heartbeat while it waits, so the
 consumer can report progress and cancel (close the generator) at any time;
 its ``finally`` stops the workers.
 
-- :func:`inline_runner`: this process; audio decoded ahead in two threads, clips
-  batched through the fused experts (the GPU path; on the CPU with one torch
-  thread while it runs: intra-op threads beside the decoders only spin).
+- :func:`inline_runner`: this process; audio decoded ahead in as many threads as
+  there are free cores, clips batched through the fused experts (the GPU path; on
+  the CPU with one torch thread while it runs: intra-op threads beside the
+  decoders only wait; ``core/threads.py``).
 - :func:`process_runner`: a pool of worker processes on this machine, each
   loading the experts once.
 - ``relstudio.core.collection.dask.dask_runner``: a Dask distributed cluster.
@@ -39,14 +40,12 @@ def inline_runner(paths, spec: JobSpec, *, batch_size: int = 16, batch_seconds: 
 
     from relstudio.core.collection.batched import analyze_clips
 
-    import torch
+    from relstudio.core import threads
 
     experts, cache, classifier = loaded(spec)
     rate = experts[0].info.frontend.sample_rate
-    threads_before = torch.get_num_threads()
-    if spec.threads:  # on the CPU: 1 torch thread beside the decoding threads (docs/benchmarks.md)
-        torch.set_num_threads(spec.threads)
-    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="relstudio-decode")
+    ceiling_before = threads.set_ceiling(spec.threads) if spec.threads else None  # CPU: 1 beside the decoders
+    pool = ThreadPoolExecutor(max_workers=threads.current_plan().decode, thread_name_prefix="relstudio-decode")
     queue: deque = deque()
     it = iter(paths)
 
@@ -84,7 +83,8 @@ def inline_runner(paths, spec: JobSpec, *, batch_size: int = 16, batch_seconds: 
             refill(prefetch)
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
-        torch.set_num_threads(threads_before)
+        if ceiling_before is not None:
+            threads.set_ceiling(ceiling_before)
 
 
 def process_runner(paths, spec: JobSpec, *, workers: int = 2, start_method: str = "spawn"):

@@ -23,7 +23,7 @@ class JobSpec:
     top_k: int = 3
     excerpt_seconds: float = 2.0
     device: str = "cpu"
-    threads: int = 0  # torch threads in a worker process; 0 = leave as is
+    threads: int = 0  # at most this many torch threads in a worker process (core/threads.py); 0 = the free cores
 
     @property
     def settings(self) -> dict:
@@ -56,9 +56,9 @@ def init_process(spec: JobSpec) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if spec.threads:
-        import torch
+        from relstudio.core.threads import set_ceiling
 
-        torch.set_num_threads(spec.threads)
+        set_ceiling(spec.threads)
     loaded(spec)
 
 
