@@ -10,7 +10,9 @@ AFTER: the default :class:`RelevanceSettings` (−45 dB / −70 dBFS floors, 6-d
 ramp, 1-s windows, 0.5-s gap, 1-s passages, threshold = top 10 % of the
 audible windows): passages per minute, winner changes per minute between
 consecutive audible windows, share of silent segments (evidence 0).
-Probabilities come from the current ``analyze()`` with the shipped experts.
+Probabilities and segment levels come from the current ``analyze()`` with the
+shipped experts; BEFORE reads the analysis with ``RelevanceSettings.raw()``,
+AFTER with the defaults, both through ``Analysis.view()``.
 """
 
 from __future__ import annotations
@@ -36,7 +38,6 @@ from relstudio.core.paths import demo_track  # noqa: E402
 from relstudio.core.progress import run_task  # noqa: E402
 from relstudio.core.relevance import SILENCE  # noqa: E402
 from relstudio.core.relevance_settings import RelevanceSettings  # noqa: E402
-from relstudio.core.relevance_view import relevance_view  # noqa: E402
 
 
 def _runs(mask: np.ndarray) -> int:
@@ -52,6 +53,7 @@ def _clock(t: float) -> str:
 
 
 def before(a, minutes: float) -> dict:
+    a = a.with_settings(RelevanceSettings.raw())
     rel = a.relevance
     thr = float(np.quantile(rel, 0.9))
     regions = highlighted_regions(a, thr)
@@ -63,9 +65,8 @@ def before(a, minutes: float) -> dict:
             "silent segments": 0.0, "overlapping labels": f"{overlaps} of {len(regions)}", "top 10": top}
 
 
-def after(a, weights, settings, minutes: float) -> dict:
-    view = relevance_view(probs=a.probs, weights=weights, times=a.times, centres=a.centres, duration=a.duration,
-                          settings=settings)
+def after(a, settings, minutes: float) -> dict:
+    view = a.with_settings(settings).view()
     win = view.windows
     audible = win.winners[win.winners != SILENCE]
     ranked = rank_passages(view.passages)
@@ -89,15 +90,17 @@ def main() -> int:
                 "instrument": [e for e in entries if expert_family(e) == "instrument"],
                 "sound": [e for e in entries if expert_family(e) == "sound"]}
     default = set(default_selection(library))
-    families["demo (sound + genre)"] = [e for e in entries if e.info.fingerprint in default]
+    families["default selection (relstudio demo, the window's first start)"] = [
+        e for e in entries if e.info.fingerprint in default]
     experts = [library.load(e) for e in entries]
     clip = load_audio(args.track, rate=experts[0].info.frontend.sample_rate)
     a_all = run_task(analyze(clip, experts, keep_mel=False))
     t0 = time.perf_counter()
-    levels = segment_levels_db(clip.samples, frontend=a_all.frontend)
+    levels = segment_levels_db(clip.samples, frontend=a_all.frontend)  # as the runner does on every analysis
     settings = RelevanceSettings()
-    weights = evidence_weights(levels, settings=settings)
+    evidence_weights(levels, settings=settings)
     t_levels = time.perf_counter() - t0
+    assert np.array_equal(levels, a_all.levels_db)
     ref = loud_reference_db(levels, percentile=settings.reference_percentile)
     minutes = clip.duration / 60
     print(f"{clip.name}: {clip.duration:.1f} s, {a_all.n_segments} segments; analysis {a_all.seconds:.1f} s, "
@@ -110,7 +113,7 @@ def main() -> int:
         a = a_all.select([e.info.fingerprint for e in chosen])
         t0 = time.perf_counter()
         rows = {"BEFORE (raw segments)": before(a, minutes),
-                "AFTER (default passages)": after(a, weights, settings, minutes)}
+                "AFTER (default passages)": after(a, settings, minutes)}
         t_view = time.perf_counter() - t0
         print(f"\n## {name}: {', '.join(a.labels)}  ({t_view * 1000:.0f} ms for both)")
         for label, row in rows.items():

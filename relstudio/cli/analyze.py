@@ -1,6 +1,8 @@
-"""``relstudio analyze``: relevance per segment of one track, or of a whole collection with ``--batch DIR``.
+"""``relstudio analyze``: relevance of one track, or of a whole collection with ``--batch DIR``.
 
-One track: the segments as CSV, JSON or a label format on stdout (or ``-o``).
+One track: the segments (with level, evidence, window and passage) as CSV, JSON (also the
+windows and passages) or the passages as labels, on stdout (or ``-o``); ``--resolution``,
+``--min-passage``, ``--min-gap`` and ``--no-audibility`` set the :class:`RelevanceSettings`.
 ``--batch`` hands over to :func:`relstudio.cli.collection.cmd_batch`.
 """
 
@@ -10,8 +12,8 @@ import sys
 from pathlib import Path
 
 from relstudio.cli.collection import cmd_batch
-from relstudio.cli.common import (add_device_option, add_library_option, analyse_track, expert_names, load_experts,
-                                  open_library)
+from relstudio.cli.common import (add_device_option, add_library_option, add_relevance_options, analyse_track,
+                                  expert_names, load_experts, open_library, relevance_settings)
 from relstudio.core.errors import ParameterError
 
 
@@ -33,8 +35,9 @@ def cmd_analyze(args) -> int:
     library = open_library(args)
     experts = load_experts(library, expert_names(args, library), device=device)
     cache = None if args.no_cache else ProbabilityCache.default()
-    _, result = analyse_track(args.track, experts, cache=cache, device=device)
-    text = write_segments(result, fmt=args.format, threshold=args.threshold, top=args.top_fraction)
+    settings = relevance_settings(args)
+    _, result = analyse_track(args.track, experts, cache=cache, device=device, settings=settings)
+    text = write_segments(result, fmt=args.format, threshold=args.threshold)
     if args.output:
         atomic_write_bytes(Path(args.output), text.encode("utf-8"))
         print(f"wrote {result.n_segments} segments to {args.output}", file=sys.stderr)
@@ -44,7 +47,7 @@ def cmd_analyze(args) -> int:
 
 
 def register(subparsers) -> None:
-    a = subparsers.add_parser("analyze", help="relevance per segment of one track (or --batch DIR: a whole collection)")
+    a = subparsers.add_parser("analyze", help="relevance and passages of one track (or --batch DIR: a whole collection)")
     a.add_argument("track", nargs="?", help="audio file (WAV/FLAC/OGG/MP3/…)")
     a.add_argument("--batch", metavar="DIR", help="analyse every track under DIR into a collection table in -o FOLDER")
     a.add_argument("--viewpoint", metavar="NAME", help="the experts of a saved viewpoint (see 'relstudio viewpoints')")
@@ -55,9 +58,12 @@ def register(subparsers) -> None:
                    "trained on the same experts if the library has it, else SUM fusion)")
     a.add_argument("--experts", nargs="+", metavar="NAME|PATH", help="experts by label or file (default: all usable)")
     add_library_option(a, help="expert folders instead of the default library")
-    a.add_argument("--format", choices=["csv", "json", "audacity", "sv", "raven"], default="csv")
-    a.add_argument("--threshold", type=float, default=None, help="relevance threshold for label formats")
-    a.add_argument("--top-fraction", type=float, default=0.1, help="label the top fraction when no threshold (0.1)")
+    a.add_argument("--format", choices=["csv", "json", "audacity", "sv", "raven"], default="csv",
+                   help="csv: one row per segment; json: segments, windows and passages; audacity, sv, raven: "
+                   "the passages as labels (default csv)")
+    a.add_argument("--threshold", type=float, default=None,
+                   help="window relevance (R_max) a passage needs (default: the top fraction of audible windows)")
+    add_relevance_options(a)
     a.add_argument("-o", "--output", help="write here instead of stdout")
     add_device_option(a)
     a.add_argument("--no-cache", action="store_true", help="do not read or write the probability cache")

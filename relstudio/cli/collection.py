@@ -2,8 +2,9 @@
 
 ``analyze --batch`` (registered by :mod:`relstudio.cli.analyze`, run by
 :func:`cmd_batch`) writes a collection table; ``rank`` lists its best tracks
-and excerpts; ``preview`` writes each track's most relevant seconds and a
-playlist.
+and excerpts (passages: never silence, never overlapping); ``preview`` writes
+the seconds around each track's best passage and a playlist. Both take the
+relevance options (``--resolution``, ``--min-passage``, ``--min-gap``, …).
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import json
 import sys
 from pathlib import Path
 
-from relstudio.cli.common import (EXIT_USER_ERROR, add_device_option, add_library_option, expert_names, load_experts,
-                                  open_library, progress_bar)
+from relstudio.cli.common import (EXIT_USER_ERROR, add_device_option, add_library_option, add_relevance_options,
+                                  expert_names, load_experts, open_library, progress_bar, relevance_settings)
 from relstudio.core.errors import ParameterError
 
 FAILURES_SHOWN = 20
@@ -38,7 +39,7 @@ def cmd_batch(args) -> int:
         relnet = found.path if found else None
     task = analyze_collection(args.batch, entries, output=Path(args.output), cache=cache, viewpoint=args.viewpoint,
                               relnet=None if relnet == "none" else relnet, workers=args.workers,
-                              device=args.device, scheduler=args.scheduler)
+                              device=args.device, scheduler=args.scheduler, settings=relevance_settings(args))
     results = progress_bar(task, desc=f"collection {Path(args.batch).name}")
     s = results.stats
     speed = f", {s['realtime_factor']}× real time" if s.get("realtime_factor") else ""
@@ -88,7 +89,7 @@ def cmd_preview(args) -> int:
     library = open_library(args)
     experts = load_experts(library, expert_names(args, library), device=device)
     task = make_previews(tracks, experts, output=out, seconds=args.seconds, by=args.by, fmt=args.format,
-                         cache=ProbabilityCache.default(), device=device)
+                         cache=ProbabilityCache.default(), device=device, settings=relevance_settings(args))
     previews, failures = progress_bar(task, desc="previews")
     for f in failures:
         print(f"  unreadable: {f['path']}: {f['reason']}", file=sys.stderr)
@@ -100,19 +101,21 @@ def cmd_preview(args) -> int:
 
 
 def register(subparsers) -> None:
-    r = subparsers.add_parser("rank", help="rank the tracks and excerpts of a collection table")
+    r = subparsers.add_parser("rank", help="rank the tracks and excerpts (passages) of a collection table")
     r.add_argument("results", help="folder written by 'analyze --batch DIR -o FOLDER' (or its collection.json)")
     r.add_argument("--by", default="relevance", help="'relevance' or 'class:<name>' (default: relevance)")
-    r.add_argument("--what", choices=["tracks", "excerpts", "both"], default="both")
+    r.add_argument("--what", choices=["tracks", "excerpts", "both"], default="both",
+                   help="tracks, excerpts (each track's best passages) or both (default both)")
     r.add_argument("-n", "--limit", type=int, default=20, help="how many to list (default 20)")
     r.add_argument("--format", choices=["table", "json"], default="table")
     r.set_defaults(func=cmd_rank)
 
-    p = subparsers.add_parser("preview", help="write the most relevant N seconds of each track + an M3U playlist")
+    p = subparsers.add_parser("preview", help="write N seconds around each track's best passage + an M3U playlist")
     p.add_argument("source", metavar="TRACK|DIR")
     p.add_argument("--seconds", type=float, default=15.0, help="preview length (default 15)")
     p.add_argument("-o", "--output", default="previews", help="output folder (default: ./previews)")
     p.add_argument("--by", default="relevance", help="'relevance' (R_max) or 'class:<name>' (R·P of that class)")
+    add_relevance_options(p)
     p.add_argument("--format", choices=["flac", "wav"], default="flac")
     p.add_argument("--experts", nargs="+", metavar="NAME|PATH")
     p.add_argument("--viewpoint", metavar="NAME")

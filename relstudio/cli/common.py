@@ -89,15 +89,44 @@ def load_experts(library, names, *, device) -> list:
     return [library.load(library.find(n), device=device) for n in names]
 
 
-def analyse_track(track, experts, *, cache, device):
-    """Decode ``track`` at the experts' rate and analyse it (warnings on stderr); returns (clip, analysis)."""
+def add_relevance_options(parser) -> None:
+    """``--resolution``, ``--min-passage``, ``--min-gap``, ``--top-fraction``, ``--no-audibility``
+    (the :class:`~relstudio.core.relevance_settings.RelevanceSettings`; defaults as in docs/relevance.md)."""
+    from relstudio.core.relevance_settings import RESOLUTIONS, RelevanceSettings
+
+    d = RelevanceSettings()
+    choices = [str(r) if r == "segment" else f"{r:g}" for r in RESOLUTIONS]
+    parser.add_argument("--resolution", choices=choices, default=f"{d.resolution:g}",
+                        help=f"window length in seconds, or 'segment' for the raw segments (default {d.resolution:g})")
+    parser.add_argument("--min-passage", type=float, default=d.min_passage, metavar="SECONDS",
+                        help=f"drop passages shorter than this (default {d.min_passage:g})")
+    parser.add_argument("--min-gap", type=float, default=d.min_gap, metavar="SECONDS",
+                        help=f"merge passages closer than this (default {d.min_gap:g})")
+    parser.add_argument("--top-fraction", type=float, default=d.top_fraction, metavar="F",
+                        help=f"passages come from the top F of the audible windows (default {d.top_fraction:g})")
+    parser.add_argument("--no-audibility", action="store_true",
+                        help="every segment is evidence, silence and hiss included (the paper's raw curve)")
+
+
+def relevance_settings(args):
+    """The :class:`RelevanceSettings` of the options added by :func:`add_relevance_options`."""
+    from relstudio.core.relevance_settings import RelevanceSettings
+
+    return RelevanceSettings(audibility=not args.no_audibility, resolution=args.resolution,
+                             min_passage=args.min_passage, min_gap=args.min_gap, top_fraction=args.top_fraction)
+
+
+def analyse_track(track, experts, *, cache, device, settings=None):
+    """Decode ``track`` at the experts' rate and analyse it under ``settings`` (warnings on stderr);
+    returns (clip, analysis)."""
     from relstudio.core.analysis import analyze
     from relstudio.core.audio import load_audio
 
     clip = load_audio(track, rate=experts[0].info.frontend.sample_rate)
     for w in clip.warnings:
         warn(clip.source, w)
-    result = progress_bar(analyze(clip, experts, cache=cache, device=device, keep_mel=False), desc=clip.name)
+    result = progress_bar(analyze(clip, experts, cache=cache, device=device, keep_mel=False, settings=settings),
+                          desc=clip.name)
     for w in result.warnings:
         warn(clip.source, w)
     return clip, result

@@ -28,6 +28,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from relstudio.core.errors import ParameterError
+from relstudio.core.paged_pcm import release_pages
 from relstudio.core.relevance_settings import RelevanceSettings
 
 MIN_DB = -200.0  # level of digital silence (and of a segment that reads no samples)
@@ -59,6 +60,7 @@ def _block_energy(x: np.ndarray, frontend, s0: int, s1: int) -> np.ndarray:
     a, b = max(lo, 0), min(hi, len(x))
     if b > a:
         piece[a - lo:b - lo] = x[a:b]
+        release_pages(x, a, b)  # a paged long track leaves memory once read (core/paged_pcm.py)
     view = sliding_window_view(piece, length)[::step]
     return np.einsum("ij,ij->i", view, view)
 
@@ -69,7 +71,7 @@ def segment_levels_db(samples, *, frontend, start: int = 0, stop: int | None = N
     Parameters
     ----------
     samples : array, shape (n_samples,)
-        The whole mono track (float, full scale ±1), as given to the experts.
+        The whole mono track (float, full scale ±1, or int16 PCM), as given to the experts.
     frontend : FrontendConfig
         Its geometry decides which samples each segment reads.
     start, stop : int
@@ -84,6 +86,7 @@ def segment_levels_db(samples, *, frontend, start: int = 0, stop: int | None = N
     x = np.asarray(samples)
     if x.ndim != 1:
         raise ParameterError(f"samples must be mono (n_samples,), got shape {x.shape}")
+    scale = 2.0 ** -30 if x.dtype == np.int16 else 1.0  # 16-bit PCM (AudioClip.pcm): full scale 32768, exact
     n_seg = frontend.n_segments(frontend.n_frames(len(x)))
     stop = n_seg if stop is None else stop
     if not 0 <= start <= stop <= n_seg:
@@ -93,9 +96,10 @@ def segment_levels_db(samples, *, frontend, start: int = 0, stop: int | None = N
     b0 = (start // _BLOCK) * _BLOCK
     for s0 in range(b0, stop, _BLOCK):
         s1 = min(s0 + _BLOCK, n_seg)
-        e = _block_energy(x, frontend, s0, s1)
+        e = _block_energy(samples if isinstance(samples, np.memmap) else x, frontend, s0, s1)
         lo, hi = max(s0, start), min(s1, stop)
         energy[lo - start:hi - start] = e[lo - s0:hi - s0]
+    energy *= scale
     count = (spans[:, 1] - spans[:, 0]).astype(np.float64)
     mean_sq = np.divide(energy, count, out=np.zeros_like(energy), where=count > 0)
     with np.errstate(divide="ignore"):

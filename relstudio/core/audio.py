@@ -17,6 +17,7 @@ import numpy as np
 
 from relstudio.core.errors import AudioReadError, ParameterError
 from relstudio.core.fileio import file_hash
+from relstudio.core.paged_pcm import paged_buffer, pcm_to_float, release_pages
 
 BLOCK_FRAMES = 1 << 18  # frames decoded per block (~6 s at 44.1 kHz)
 
@@ -25,12 +26,15 @@ BLOCK_FRAMES = 1 << 18  # frames decoded per block (~6 s at 44.1 kHz)
 class AudioClip:
     """Decoded audio ready for the front end.
 
-    ``samples`` is float32 mono at ``rate``; ``source`` the file it came from
-    (``None`` for in-memory audio); ``native_rate``/``channels`` describe the
-    original, which :meth:`load_original` decodes again for playback.
+    ``pcm`` is mono at ``rate``: float32, or int16 (full scale 32768) when the file was 16-bit mono at
+    this rate — exact, half the memory, and paged from a file when long (:mod:`~relstudio.core.paged_pcm`;
+    issue 17). ``samples`` is always
+    float32 (a converted copy of int16 ``pcm``: long-track code reads :meth:`window` instead);
+    ``source`` the file it came from (``None`` for in-memory audio); ``native_rate``/``channels``
+    describe the original, which :meth:`load_original` decodes again for playback.
     """
 
-    samples: np.ndarray
+    pcm: np.ndarray
     rate: int
     source: Path | None = None
     native_rate: int = 0
@@ -39,8 +43,25 @@ class AudioClip:
     warnings: tuple[str, ...] = field(default=())
 
     @property
+    def samples(self) -> np.ndarray:
+        """The whole clip as float32 in ±1 (the stored array itself when it is float32)."""
+        return self.window(0, len(self.pcm))
+
+    def window(self, start: int, stop: int) -> np.ndarray:
+        """Samples ``start:stop`` as float32 in ±1 (a view of float32 ``pcm``, a converted copy of int16;
+        a paged track's pages are released once copied)."""
+        out = pcm_to_float(self.pcm[start:stop])
+        if self.pcm.dtype == np.int16:  # a converted copy: done with these pages
+            release_pages(self.pcm, start, stop)
+        return out
+
+    @property
+    def n_samples(self) -> int:
+        return len(self.pcm)
+
+    @property
     def duration(self) -> float:
-        return len(self.samples) / float(self.rate)
+        return len(self.pcm) / float(self.rate)
 
     @property
     def name(self) -> str:
@@ -76,11 +97,12 @@ def clip_from_array(samples, *, rate: int, target_rate: int | None = None, name:
     return AudioClip(x, target, None, rate, 1, f"mem-{name}-{digest}", warnings)
 
 
-def load_audio(path, *, rate: int = 44100) -> AudioClip:
-    """Decode ``path`` to float32 mono at ``rate`` Hz.
+def load_audio(path, *, rate: int = 44100, on_block=None) -> AudioClip:
+    """Decode ``path`` to mono at ``rate`` Hz (float32, or int16 from a 16-bit mono file: :class:`AudioClip`).
 
     Raises :class:`AudioReadError` naming the file when it is missing, empty,
-    not audio, or holds no samples.
+    not audio, or holds no samples. ``on_block(start, samples)`` sees each block of a straight
+    decode as it arrives (the waveform pyramid is built from them: ``waveform_lod.FirstLevel``).
     """
     path = Path(path)
     if not path.exists():
@@ -91,7 +113,7 @@ def load_audio(path, *, rate: int = 44100) -> AudioClip:
     if size == 0:
         raise AudioReadError(path, "file is empty (0 bytes)")
     try:
-        mono, native_rate, channels, notes = _decode_soundfile(path, rate)
+        mono, native_rate, channels, notes = _decode_soundfile(path, rate, on_block)
     except _NotSoundfile as first:
         mono, native_rate, channels, notes = _decode_fallback(path, rate, first)
     riff = _riff_data_sizes(path)
@@ -113,7 +135,7 @@ class _NotSoundfile(Exception):
     pass
 
 
-def _decode_soundfile(path: Path, rate: int):
+def _decode_soundfile(path: Path, rate: int, on_block=None):
     import soundfile as sf
 
     try:
@@ -126,12 +148,13 @@ def _decode_soundfile(path: Path, rate: int):
             raise AudioReadError(path, f"invalid header (rate {native}, {channels} channels)")
         resampler = _stream_resampler(native, rate)
         bad, peak = 0, 0.0  # cleaned before resampling, which would smear NaN and overshoot
-        # Known length and no resampling: decode straight into one buffer.
+        # Known length and no resampling: decode straight into one buffer; 16-bit mono stays int16.
         direct = resampler is None and 0 < f.frames < 2**36
-        out = np.empty(f.frames if direct else 0, np.float32)
+        dtype = "int16" if resampler is None and channels == 1 and f.subtype == "PCM_16" else "float32"
+        out = paged_buffer(f.frames, dtype) if direct and dtype == "int16" else np.empty(f.frames if direct else 0, dtype)
         parts, n, filled = [], 0, 0
         try:
-            for block in f.blocks(blocksize=BLOCK_FRAMES, dtype="float32", always_2d=True):
+            for block in f.blocks(blocksize=BLOCK_FRAMES, dtype=dtype, always_2d=True):
                 mono = block.mean(axis=1, dtype=np.float32) if channels > 1 else block[:, 0]
                 if resampler is not None:
                     mono, b, pk = _clean_block(mono)
@@ -139,9 +162,12 @@ def _decode_soundfile(path: Path, rate: int):
                     mono = resampler.resample_chunk(mono, last=False)
                 if direct and not parts and n + len(mono) <= len(out):
                     out[n:n + len(mono)] = mono
+                    release_pages(out, n, n + len(mono))  # a long track is paged from its file (core/paged_pcm.py)
+                    if on_block is not None:
+                        on_block(n, mono)
                     filled = n + len(mono)
                 else:
-                    parts.append(np.array(mono, np.float32))
+                    parts.append(np.array(mono, dtype))
                 n += len(mono)
         except Exception as exc:
             if n == 0:
@@ -258,7 +284,7 @@ def _resample(x: np.ndarray, native: int, rate: int) -> np.ndarray:
 
 def _sanitise(x: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
     """Replace non-finite samples and absurd peaks; no full-size temporaries on clean input."""
-    if x.size == 0:
+    if x.size == 0 or x.dtype == np.int16:  # 16-bit PCM is always finite and within full scale
         return x, ()
     lo, hi = float(x.min()), float(x.max())
     if np.isfinite(lo) and np.isfinite(hi) and max(abs(lo), abs(hi)) <= 64.0:

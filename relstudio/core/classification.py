@@ -4,7 +4,8 @@
   :func:`relstudio.core.runner.run_experts`, segment-aligned, so the result
   equals one pass over the whole track); :func:`clip_scores` pools its output.
 - :func:`classify_track` runs a RELNET file over a track and returns a
-  :class:`TrackClassification`. Which RELNET fits the enabled experts is the
+  :class:`TrackClassification`; segments below the audibility floor
+  (:mod:`relstudio.core.audibility`) take no part in its clip scores or shares. Which RELNET fits the enabled experts is the
   model library's answer (:func:`relstudio.core.experts.library.matching_relnets`).
 - :func:`segment_shares` says how much each segment contributed to a class's
   score under RELNET, SUM or RV fusion, so a user can see "which segments made it so".
@@ -24,8 +25,9 @@ from relstudio.core.relevance import check_weights, relevance, winning_expert
 
 @dataclass(frozen=True, eq=False)
 class TrackClassification:
-    """RELNET over one track: clip probabilities ``(C,)``, per-segment class probabilities ``(S, C)``
-    and the R_max weight ``(S,)`` of its experts; ``classes[i]`` is detected by ``experts[i]`` (fingerprints)."""
+    """RELNET over one track: clip probabilities ``(C,)``, per-segment class probabilities ``(S, C)``,
+    the R_max weight ``(S,)`` of its experts and the segments' evidence ``(S,)`` (``None``: all 1);
+    ``classes[i]`` is detected by ``experts[i]`` (fingerprints)."""
 
     relnet: ClassifierInfo
     classes: tuple[str, ...]
@@ -33,10 +35,13 @@ class TrackClassification:
     clip_probs: np.ndarray
     segment_probs: np.ndarray
     weights: np.ndarray
+    evidence: np.ndarray | None = None
 
     def shares(self, c: int) -> np.ndarray:
-        """``(S,)`` each segment's share of class ``c``'s clip score (sums to 1)."""
+        """``(S,)`` each segment's share of class ``c``'s clip score (sums to 1; silent segments 0)."""
         contrib = self.segment_probs[:, c] * self.weights
+        if self.evidence is not None:
+            contrib = contrib * self.evidence[:len(contrib)]
         total = contrib.sum()
         return contrib / total if total > 0 else np.full(len(contrib), 1.0 / max(1, len(contrib)))
 
@@ -51,22 +56,22 @@ def run_relnet(clip, module, *, weights=None, chunk_seconds: float = 60.0) -> Ta
     """
     import torch
 
-    from relstudio.core.frontend import features_from_db, mel_db, to_tensor
-    from relstudio.core.runner import chunk_bounds
+    from relstudio.core.frontend import features_from_db
+    from relstudio.core.runner import chunk_bounds, chunk_mel_db
 
     fe = module.frontend
     if clip.rate != fe.sample_rate:
         raise ParameterError(f"{clip.name} is at {clip.rate} Hz but the RELNET needs {fe.sample_rate} Hz")
-    n_frames = fe.n_frames(len(clip.samples))
+    n_frames = fe.n_frames(clip.n_samples)
     n_seg = fe.n_segments(n_frames)
     probs = np.zeros((n_seg, module.n_classes), np.float32)
     given = weights is not None
     weights = np.asarray(weights, np.float32)[:n_seg] if given else np.zeros(n_seg, np.float32)
-    samples = to_tensor(clip.samples, next(module.parameters()).device)
+    device = next(module.parameters()).device
     yield Progress(0.0, f"RELNET on {clip.name}")
     with torch.inference_mode():
         for s0, s1, f0, f1 in chunk_bounds(fe, n_frames, chunk_seconds):
-            x = features_from_db(mel_db(samples, fe, start=f0, stop=f1), fe)[None]
+            x = features_from_db(chunk_mel_db(clip, fe, f0, f1, device), fe)[None]
             if given:
                 p = module.classifier.segment_probs(x)
             else:
@@ -77,18 +82,26 @@ def run_relnet(clip, module, *, weights=None, chunk_seconds: float = 60.0) -> Ta
     return probs, weights
 
 
-def classify_track(clip, relnet: ClassifierInfo, experts, *, device=None,
-                   chunk_seconds: float = 60.0) -> Task[TrackClassification]:
+def classify_track(clip, relnet: ClassifierInfo, experts, *, device=None, chunk_seconds: float = 60.0,
+                   evidence=None, settings=None) -> Task[TrackClassification]:
     """Run the RELNET ``relnet`` over ``clip`` with its loaded ``experts``; yields progress.
 
-    ``clip`` must be at the RELNET's sample rate. Raises
+    ``clip`` must be at the RELNET's sample rate. ``evidence`` ``(S,)`` (e.g.
+    ``Analysis.evidence``) says which segments count; by default it comes from
+    the clip's levels under ``settings`` (:class:`RelevanceSettings`, default
+    settings when omitted). Raises
     :class:`~relstudio.core.errors.IncompatibleExpertError` when ``experts``
     are not exactly the RELNET's.
     """
+    from relstudio.core.audibility import track_evidence
+
     model = load_classifier(relnet.path, experts=experts, device=device).module
     probs, weights = yield from run_relnet(clip, model, chunk_seconds=chunk_seconds)
+    if evidence is None:
+        evidence = track_evidence(clip.pcm, frontend=model.frontend, settings=settings)[1]
+    evidence = check_weights(np.asarray(evidence, np.float64)[:len(probs)], len(probs))
     return TrackClassification(relnet, relnet.classes, tuple(fp for _, fp in relnet.experts),
-                               clip_scores(probs, weights), probs, weights)
+                               clip_scores(probs, weights, evidence=evidence), probs, weights, evidence)
 
 
 def clip_scores(segment_probs, weights, *, evidence=None) -> np.ndarray:

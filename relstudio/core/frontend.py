@@ -21,6 +21,7 @@ from functools import lru_cache
 import numpy as np
 
 from relstudio.core.errors import ParameterError, known_fields
+from relstudio.core.mel_scale import mel_filterbank, mel_frequencies
 
 FULL_BANDS = ((0, 26), (26, 77), (77, 128))
 PAPER_BANDS = ((0, 20), (20, 60), (60, 100))
@@ -150,6 +151,10 @@ class FrontendConfig:
         end = (last * self.hop_length + self.n_fft / 2) / self.sample_rate
         return np.stack([np.clip(start, 0.0, duration), np.clip(end, 0.0, duration)], axis=1)
 
+    def mel_centres_hz(self) -> np.ndarray:
+        """Centre frequency (Hz) of each mel bin, shape ``(n_mels,)`` (librosa's placement, no librosa import)."""
+        return mel_frequencies(self.n_mels + 2, fmin=self.fmin, fmax=self.fmax, htk=self.mel_htk)[1:-1]
+
     def segment_centres(self, n_segments: int) -> np.ndarray:
         k = np.arange(n_segments, dtype=np.float64)
         centre_frame = k * self.pool_stride + (self.segment_frames - 1) / 2
@@ -158,6 +163,9 @@ class FrontendConfig:
 
 @lru_cache(maxsize=8)
 def _mel_basis_np(cfg: FrontendConfig) -> np.ndarray:
+    if cfg.mel_norm in ("slaney", None):  # librosa's numbers without its import (core/mel_scale.py)
+        return mel_filterbank(sr=cfg.sample_rate, n_fft=cfg.n_fft, n_mels=cfg.n_mels, fmin=cfg.fmin, fmax=cfg.fmax,
+                              htk=cfg.mel_htk, norm=cfg.mel_norm)
     import librosa
 
     return librosa.filters.mel(sr=cfg.sample_rate, n_fft=cfg.n_fft, n_mels=cfg.n_mels, fmin=cfg.fmin,
@@ -178,36 +186,43 @@ def _constants(cfg: FrontendConfig, device):
     return _TORCH_CACHE[key]
 
 
-def _frame_source(samples, cfg: FrontendConfig, start: int, stop: int):
-    """Samples covering frames [start, stop), zero-padded outside the signal."""
+def frame_span(cfg: FrontendConfig, start: int, stop: int) -> tuple[int, int]:
+    """``[lo, hi)``: the samples frames ``[start, stop)`` read (beyond the signal's ends they are zeros)."""
+    half = cfg.n_fft // 2
+    return start * cfg.hop_length - half, (stop - 1) * cfg.hop_length + half + (cfg.n_fft % 2)
+
+
+def _frame_source(samples, cfg: FrontendConfig, start: int, stop: int, offset: int, length: int):
+    """Samples covering frames [start, stop), zero-padded outside the signal (``samples`` starts at ``offset``)."""
     import torch
 
-    half = cfg.n_fft // 2
-    lo = start * cfg.hop_length - half
-    hi = (stop - 1) * cfg.hop_length + half + (cfg.n_fft % 2)
-    n = samples.shape[-1]
-    a, b = max(lo, 0), min(hi, n)
-    piece = samples[..., a:b]
+    lo, hi = frame_span(cfg, start, stop)
+    a, b = max(lo, 0), min(hi, length)
+    piece = samples[..., a - offset:b - offset]
     if a - lo or hi - b:
         piece = torch.nn.functional.pad(piece, (a - lo, hi - b))
     return piece
 
 
-def mel_db(samples, cfg: FrontendConfig, *, start: int = 0, stop: int | None = None):
+def mel_db(samples, cfg: FrontendConfig, *, start: int = 0, stop: int | None = None, offset: int = 0,
+           length: int | None = None):
     """Log-mel power in dB against the fixed reference, shape ``(n_mels, frames)``.
 
     ``samples`` is a 1-D float32 torch tensor (CPU or CUDA). ``start``/``stop``
     select a range of frames so long tracks can be processed in chunks with
-    the same numbers as the whole.
+    the same numbers as the whole. A chunk may pass only the samples its frames
+    read (:func:`frame_span`, clamped to the signal): they start at sample
+    ``offset`` of a signal ``length`` samples long.
     """
     import torch
 
-    total = cfg.n_frames(samples.shape[-1])
+    length = offset + samples.shape[-1] if length is None else length
+    total = cfg.n_frames(length)
     stop = total if stop is None else min(stop, total)
     if not 0 <= start < stop:
         raise ParameterError(f"frame range [{start}, {stop}) is empty (clip has {total} frames)")
     window, basis = _constants(cfg, samples.device)
-    piece = _frame_source(samples, cfg, start, stop)
+    piece = _frame_source(samples, cfg, start, stop, offset, length)
     spec = torch.stft(piece, n_fft=cfg.n_fft, hop_length=cfg.hop_length, window=window, center=False,
                       return_complex=True)
     power = spec.real.square() + spec.imag.square()

@@ -77,7 +77,7 @@ def relevance_view(*, probs, weights=None, times, centres, duration: float,
     if threshold is None:
         threshold = threshold_for_top(win, fraction=settings.top_fraction)
     passages = tuple(find_passages(win, threshold=float(threshold), min_gap=settings.min_gap,
-                                   min_passage=settings.min_passage))
+                                   min_passage=settings.min_passage)) if win.probs.shape[0] else ()  # no expert
     n_seg = np.shape(centres)[0]
     silent = 0.0 if weights is None or n_seg == 0 else float(np.mean(np.asarray(weights) <= 0))
     return RelevanceView(settings, win, passages, float(threshold), passage_share(passages, duration=duration),

@@ -21,22 +21,25 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from relstudio.core.audibility import segment_levels_db
 from relstudio.core.audio import AudioClip
 from relstudio.core.cache import cache_key
 from relstudio.core.errors import ParameterError
-from relstudio.core.frontend import FrontendConfig, features_from_db, mel_db, to_tensor
+from relstudio.core.frontend import FrontendConfig, features_from_db, frame_span, mel_db, to_tensor
 from relstudio.core.progress import Progress, Task
 
 
 @dataclass(frozen=True, eq=False)
 class ExpertRun:
     """One clip through the experts: ``probs`` ``(n_experts, n_segments)`` float32 in the experts'
-    order, its dB mel spectrogram (float16, when asked for), notes and the seconds it took."""
+    order, its dB mel spectrogram (float16, when asked for), notes, the seconds it took and each
+    segment's level (dBFS, from the samples; computed on every run, cached probabilities or not)."""
 
     probs: np.ndarray
     mel_db: np.ndarray | None = None
     notes: tuple[str, ...] = ()
     seconds: float = 0.0
+    levels_db: np.ndarray | None = None  # (n_segments,) float64 dBFS of each segment's samples (core/audibility.py)
 
 
 _FUSED: dict = {}
@@ -73,6 +76,15 @@ def chunk_bounds(frontend: FrontendConfig, n_frames: int, chunk_seconds: float):
         s1 = min(n_seg, s0 + per_chunk)
         f1 = n_frames if s1 == n_seg else min(n_frames, (s1 - 1) * frontend.pool_stride + frontend.segment_frames)
         yield s0, s1, s0 * frontend.pool_stride, f1
+
+
+def chunk_mel_db(clip: AudioClip, frontend: FrontendConfig, f0: int, f1: int, device):
+    """dB mel of frames ``f0:f1`` of ``clip`` on ``device``; only the samples they read become a float32
+    tensor (a long int16 clip is never converted whole), with the same numbers as the whole track."""
+    lo, hi = frame_span(frontend, f0, f1)
+    a, b = max(lo, 0), min(hi, clip.n_samples)
+    samples = to_tensor(clip.window(a, b), device)
+    return mel_db(samples, frontend, start=f0, stop=f1, offset=a, length=clip.n_samples)
 
 
 class _Devices:
@@ -127,22 +139,22 @@ def run_experts(clips, experts, *, frontend: FrontendConfig | None = None, cache
             batch.append(i)
             continue
         t0 = time.perf_counter()
-        probs, mel, notes = yield from _run_chunked(clip, experts, frontend, cache, devices, chunk_seconds,
-                                                    keep_mel, i / len(clips), 1 / len(clips))
-        runs[i] = ExpertRun(probs, mel, notes, time.perf_counter() - t0)
+        probs, mel, notes, levels = yield from _run_chunked(clip, experts, frontend, cache, devices, chunk_seconds,
+                                                            keep_mel, i / len(clips), 1 / len(clips))
+        runs[i] = ExpertRun(probs, mel, notes, time.perf_counter() - t0, levels)
     if batch:
         t0 = time.perf_counter()
         outs = yield from _run_batched([clips[i] for i in batch], experts, frontend, cache, devices)
         seconds = (time.perf_counter() - t0) / len(batch)
         for i, (probs, notes) in zip(batch, outs):
-            runs[i] = ExpertRun(probs, None, notes, seconds)
+            runs[i] = ExpertRun(probs, None, notes, seconds, segment_levels_db(clips[i].pcm, frontend=frontend))
     yield Progress(1.0, f"{len(clips)} clip(s) analysed")
     return runs[0] if one else runs
 
 
 def _cached(clip, experts, frontend, cache) -> tuple[np.ndarray, list[int]]:
     """``(probs, todo)``: cached rows filled in, indices of the experts still to run."""
-    n_seg = frontend.n_segments(frontend.n_frames(len(clip.samples)))
+    n_seg = frontend.n_segments(frontend.n_frames(clip.n_samples))
     probs = np.zeros((len(experts), n_seg), np.float32)
     todo = []
     fe_fp = frontend.fingerprint()
@@ -172,27 +184,26 @@ def _run_chunked(clip, experts, frontend, cache, devices, chunk_seconds, keep_me
     import torch
 
     probs, todo = _cached(clip, experts, frontend, cache)
-    n_frames = frontend.n_frames(len(clip.samples))
+    n_frames = frontend.n_frames(clip.n_samples)
     n_seg = probs.shape[1]
     notes = _clip_notes(clip, frontend, n_frames)
     known = len(devices.notes)
     yield Progress(start, f"{len(todo)} of {len(experts)} experts to run on {clip.name}")
     mel = np.empty((frontend.n_mels, n_frames), np.float16) if keep_mel else None
+    chunks = list(chunk_bounds(frontend, n_frames, chunk_seconds))
+    levels = np.concatenate([np.zeros(0)] + [segment_levels_db(clip.pcm, frontend=frontend, start=s0, stop=s1)
+                                             for s0, s1, _f0, _f1 in chunks])  # cheap; bit-identical to one call
     if todo or keep_mel:
-        chunks = list(chunk_bounds(frontend, n_frames, chunk_seconds))
-        samples = None
         with torch.inference_mode():
             k = 0
             while k < len(chunks):
                 s0, s1, f0, f1 = chunks[k]
-                if samples is None or samples.device != devices.device:
-                    samples = to_tensor(clip.samples, devices.device)
                 fused = _fused([experts[i] for i in todo], devices.device) if todo else None
                 try:
-                    db = mel_db(samples, frontend, start=f0, stop=f1)
+                    db = chunk_mel_db(clip, frontend, f0, f1, devices.device)
                     out = fused(features_from_db(db, frontend)[None])[0, :, : s1 - s0] if fused else None
                 except torch.cuda.OutOfMemoryError as exc:
-                    db = out = samples = None
+                    db = out = None
                     yield Progress(start + span * s0 / n_seg, devices.fall_back(exc))
                     continue  # the same chunk again
                 if mel is not None:
@@ -203,7 +214,7 @@ def _run_chunked(clip, experts, frontend, cache, devices, chunk_seconds, keep_me
                 yield Progress(start + span * s1 / n_seg, f"analysed {done:.0f} s of {clip.duration:.0f} s")
                 k += 1
     _store(clip, experts, frontend, cache, probs, todo)
-    return probs, mel, tuple(notes + devices.notes[known:])
+    return probs, mel, tuple(notes + devices.notes[known:]), levels
 
 
 def _run_batched(clips, experts, frontend, cache, devices):
@@ -228,7 +239,7 @@ def _run_batched(clips, experts, frontend, cache, devices):
             yield Progress(0.0, devices.fall_back(exc))
     results = []
     for b, clip in enumerate(clips):
-        n_frames = frontend.n_frames(len(clip.samples))
+        n_frames = frontend.n_frames(clip.n_samples)
         probs = np.ascontiguousarray(out[b, :, : frontend.n_segments(n_frames)])
         _store(clip, experts, frontend, cache, probs, range(len(experts)))
         results.append((probs, tuple(_clip_notes(clip, frontend, n_frames) + devices.notes)))

@@ -8,6 +8,11 @@ library). Files live in ``user_data_dir()/viewpoints/NAME.json``::
 
     {"format": "relstudio-viewpoint", "name": "genre", "experts": ["metal", "orchestral"],
      "description": "…"}
+
+Shipped presets (one or more per family of shipped experts, by label) live in
+``resources/viewpoints/`` (:func:`shipped_viewpoints`). ``first_screen`` marks
+the paper's Fig. 2 pair on the demo: the set ``"enabled"`` on first start and
+the one ``"compared"`` with it.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from relstudio.core.fileio import read_json
 
 FORMAT = "relstudio-viewpoint"
 _NAME = re.compile(r"^[\w][\w .+-]{0,63}$")
+FIRST_SCREEN = ("", "enabled", "compared")
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,7 @@ class Viewpoint:
     name: str
     experts: tuple[str, ...]
     description: str = ""
+    first_screen: str = ""  # one of FIRST_SCREEN (shipped presets only)
 
     def __post_init__(self):
         object.__setattr__(self, "experts", tuple(str(e) for e in self.experts))
@@ -39,9 +46,13 @@ class Viewpoint:
             raise ParameterError(f"viewpoint {self.name!r} needs at least one expert label or fingerprint")
         if len(set(self.experts)) != len(self.experts):
             raise ParameterError(f"viewpoint {self.name!r} names an expert twice: {list(self.experts)}")
+        if self.first_screen not in FIRST_SCREEN:
+            raise ParameterError(f"viewpoint {self.name!r}: first_screen must be one of {FIRST_SCREEN}, "
+                                 f"got {self.first_screen!r}")
 
     def to_dict(self) -> dict:
-        return {"format": FORMAT, "name": self.name, "experts": list(self.experts), "description": self.description}
+        d = {"format": FORMAT, "name": self.name, "experts": list(self.experts), "description": self.description}
+        return {**d, "first_screen": self.first_screen} if self.first_screen else d
 
     @classmethod
     def from_dict(cls, d: dict, *, source: str = "") -> "Viewpoint":
@@ -51,7 +62,8 @@ class Viewpoint:
         experts = d.get("experts")
         if not isinstance(experts, list):
             raise ParameterError(f"viewpoint 'experts' must be a list{where}")
-        return cls(str(d.get("name", "")), tuple(experts), str(d.get("description", "")))
+        return cls(str(d.get("name", "")), tuple(experts), str(d.get("description", "")),
+                   str(d.get("first_screen", "")))
 
     def resolve(self, library) -> list:
         """The :class:`~relstudio.core.experts.library.LibraryEntry` of each expert, in order."""
@@ -68,6 +80,17 @@ def viewpoints_dir() -> Path:
     from relstudio.core.paths import user_data_dir
 
     return user_data_dir() / "viewpoints"
+
+
+def shipped_viewpoints_dir() -> Path:
+    from relstudio.core.paths import resources_dir
+
+    return resources_dir() / "viewpoints"
+
+
+def shipped_viewpoints() -> list[Viewpoint]:
+    """The presets shipped with relstudio (the paper's genre pair, one set per family)."""
+    return list_viewpoints(folder=shipped_viewpoints_dir())
 
 
 def _path(name: str, folder: Path | None) -> Path:

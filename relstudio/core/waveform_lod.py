@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from relstudio.core.errors import ParameterError
+from relstudio.core.paged_pcm import pcm_to_float, release_pages
 
 
 def _reduce(a: np.ndarray, factor: int, op) -> np.ndarray:
@@ -31,15 +32,16 @@ class MinMaxPyramid:
     Parameters
     ----------
     samples : np.ndarray, shape (n,)
-        The signal (float).
+        The signal: float, or int16 PCM (kept as it is, read at full scale 32768: ``AudioClip.pcm``).
     rate : int
         Samples per second, to answer in seconds.
     base, factor : int
         The finest block size and the ratio between levels.
     """
 
-    def __init__(self, samples, *, rate: int, base: int = 64, factor: int = 4):
-        x = np.asarray(samples, dtype=np.float32)
+    def __init__(self, samples, *, rate: int, base: int = 64, factor: int = 4, first_level=None):
+        x = np.asarray(samples)
+        x = x if x.dtype == np.int16 else x.astype(np.float32, copy=False)
         if x.ndim != 1:
             raise ParameterError(f"samples must be 1-D, got shape {x.shape}")
         if rate <= 0 or base < 2 or factor < 2:
@@ -48,12 +50,24 @@ class MinMaxPyramid:
         self.levels: list[tuple[int, np.ndarray, np.ndarray]] = []  # (block, mins, maxs)
         if x.size == 0:
             return
-        lo, hi, block = _reduce(x, base, np.min), _reduce(x, base, np.max), base
+        levels = first_level.result(x.size) if first_level is not None and first_level.base == base else None
+        if levels is None:  # not built while decoding: read (and release, when paged) in steps
+            src, step, first_level = samples if isinstance(samples, np.memmap) else x, base << 16, FirstLevel(base)
+            for i in range(0, x.size, step):
+                first_level.add(i, src[i:i + step])
+                release_pages(src, i, i + step)
+            levels = first_level.result(x.size)
+        (lo, hi), block = levels, base
         while True:
             self.levels.append((block, lo, hi))
             if lo.size <= 1:
                 break
             lo, hi, block = _reduce(lo, factor, np.min), _reduce(hi, factor, np.max), block * factor
+
+    @staticmethod
+    def _raw(piece: np.ndarray) -> np.ndarray:
+        """``piece`` of the stored signal as float32 in ±1 (int16 PCM scaled by 1/32768, exact)."""
+        return pcm_to_float(piece)
 
     @property
     def duration(self) -> float:
@@ -80,12 +94,12 @@ class MinMaxPyramid:
             return np.zeros(0), empty, empty
         per_pixel = (s1 - s0) / pixels
         if per_pixel < 2:
-            raw = self.samples[s0:s1]
+            raw = self._raw(self.samples[s0:s1])
             return np.arange(s0, s1) / self.rate, raw, raw
         if per_pixel < self.base:  # below the first level: reduce the (few) visible samples directly
             group = math.ceil(per_pixel)
             s0 -= s0 % group
-            raw = self.samples[s0:s1]
+            raw = self._raw(self.samples[s0:s1])
             lo, hi = _reduce(raw, group, np.min), _reduce(raw, group, np.max)
             return (s0 + np.arange(lo.size) * group) / self.rate, lo, hi
         block, lo, hi = self.levels[0]
@@ -98,6 +112,28 @@ class MinMaxPyramid:
         lo, hi = _reduce(lo[b0:b1], group, np.min), _reduce(hi[b0:b1], group, np.max)
         times = (b0 + np.arange(lo.size) * group) * (block / self.rate)
         return times, lo, hi
+
+
+class FirstLevel:
+    """The finest min/max level of a :class:`MinMaxPyramid`, built from consecutive blocks as they
+    are decoded (``load_audio(on_block=…)``), so the track is not read a second time."""
+
+    def __init__(self, base: int = 64):
+        self.base, self.next, self.los, self.his = int(base), 0, [], []
+
+    def add(self, start: int, block: np.ndarray) -> None:
+        if start != self.next or start % self.base:  # out of order or misaligned: unusable (result → None)
+            self.next = -1
+            return
+        self.los.append(MinMaxPyramid._raw(_reduce(block, self.base, np.min)))
+        self.his.append(MinMaxPyramid._raw(_reduce(block, self.base, np.max)))
+        self.next = start + len(block)
+
+    def result(self, n: int):
+        """``(mins, maxs)`` when the blocks covered exactly ``n`` samples, else ``None``."""
+        if self.next != n or not self.los:
+            return None
+        return np.concatenate(self.los), np.concatenate(self.his)
 
 
 class SpectrogramPyramid:

@@ -8,7 +8,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDoubleSpinBox, QLabel, QToolBar, QWidget
 
-from relstudio.gui import icons
+from relstudio.gui import icons, relevance_actions
 from relstudio.gui.document import auto_threshold_text
 from relstudio.gui.exports import SEGMENT_FORMATS
 
@@ -34,8 +34,10 @@ def _action(window, text, slot, shortcut=None, *, checkable=False, checked=False
     return act
 
 
-def build(w, *, doc, timeline, player, settings, dialogs, files, playback, review, models, docks) -> SimpleNamespace:
-    """The actions of window ``w``, bound to the command objects; ``docks``: (dock, shortcut) pairs."""
+def build(w, *, doc, timeline, player, settings, dialogs, files, playback, review, models, docks,
+          selection, reset_layout) -> SimpleNamespace:
+    """The actions of window ``w``, bound to the command objects; ``docks``: (dock, shortcut) pairs;
+    ``selection``: the :class:`~relstudio.gui.commands.selection.SelectionCommands`."""
     a = SimpleNamespace()
     tl = timeline
     # File
@@ -71,13 +73,15 @@ def build(w, *, doc, timeline, player, settings, dialogs, files, playback, revie
     a.clear_marks = _action(w, "&Remove the segment's marks", review.clear_marks, ["Delete", "Backspace"])
     # Playback
     a.play = _action(w, "&Play / pause", player.toggle, "Space", icon="play")
-    a.stop = _action(w, "&Stop", player.stop, "Escape", icon="stop")
+    a.stop = _action(w, "&Stop", selection.escape, "Escape", icon="stop",
+                     tip="Stop playback (when nothing plays: clear the selection)")
     a.rewind = _action(w, "Go to &start", lambda: playback.seek(0.0), "Home", icon="start")
     a.play_selected = _action(w, "Play selected &segment", playback.play_selected, ["Return", "Enter"])
-    a.play_highlighted = _action(w, "Play &highlighted", playback.play_highlighted, "H", icon="highlighted",
-                                 tip="Play only the segments above the threshold (or the top 5), one after another")
-    a.next_highlighted = _action(w, "&Next highlighted", lambda: playback.jump_highlighted(+1), "N")
-    a.prev_highlighted = _action(w, "P&revious highlighted", lambda: playback.jump_highlighted(-1), "Shift+N")
+    a.play_highlighted = _action(w, "Play &highlighted passages", playback.play_highlighted, "H", icon="highlighted",
+                                 tip="Play the highlighted passages from the cursor on, one after another")
+    a.next_highlighted = _action(w, "&Next passage", lambda: playback.jump_passage(+1), "N")
+    a.prev_highlighted = _action(w, "P&revious passage", lambda: playback.jump_passage(-1), "Shift+N")
+    _selection_actions(w, a, selection, doc.range_selection)
     # View
     a.zoom_in = _action(w, "Zoom &in", tl.zoom_in, ["Ctrl+=", "Ctrl++", "+", "="], icon="zoom_in")
     a.zoom_out = _action(w, "Zoom &out", tl.zoom_out, ["Ctrl+-", "-"], icon="zoom_out")
@@ -93,13 +97,10 @@ def build(w, *, doc, timeline, player, settings, dialogs, files, playback, revie
     a.show_wave = _action(w, "Show &waveform", tl.waveform.setVisible, "Ctrl+1", checkable=True, checked=True)
     a.show_spec = _action(w, "Show s&pectrogram", tl.spectrogram.setVisible, "Ctrl+2", checkable=True, checked=True)
     a.shortcuts = _action(w, "&Keyboard shortcuts", lambda: show_shortcuts(w, dialogs), "F1")
-    a.docks = []
-    for dock, keys in docks:
-        toggle = dock.toggleViewAction()
-        toggle.setText(f"Show {dock.windowTitle().lower()} panel")
-        toggle.setShortcut(QKeySequence(keys))
-        w.addAction(toggle)
-        a.docks.append(toggle)
+    a.relevance = relevance_actions.build(w, doc=doc, relevance_view=tl.relevance)
+    a.docks = [_dock_toggle(w, dock, keys) for dock, keys in docks]
+    a.reset_layout = _action(w, "&Reset layout", reset_layout, "Ctrl+Shift+R",
+                             tip="Panels back to their places and sizes; the views get their room back")
     _menus(w, a, files)
     _toolbar(w, a, playback)
     return a
@@ -133,12 +134,55 @@ def _menus(w, a, files) -> None:
     for act in (a.play, a.stop, a.rewind, None, a.play_selected, a.play_highlighted, a.next_highlighted,
                 a.prev_highlighted):
         m.addSeparator() if act is None else m.addAction(act)
+    m = bar.addMenu("&Selection")
+    for act in (a.select_all, a.play_selection, a.loop_selection, a.zoom_selection, None, a.export_selection, None,
+                a.mark_selection, a.mark_selection_not):
+        m.addSeparator() if act is None else m.addAction(act)
     m = bar.addMenu("&View")
     for act in (a.zoom_in, a.zoom_out, a.fit, a.scroll_left, a.scroll_right, None, a.follow, None,
-                a.raise_threshold, a.lower_threshold, a.auto_threshold, None, a.show_wave, a.show_spec, *a.docks):
+                a.raise_threshold, a.lower_threshold, a.auto_threshold, None, a.show_wave, a.show_spec, *a.docks,
+                a.reset_layout):
         m.addSeparator() if act is None else m.addAction(act)
+    m.addSeparator()
+    relevance_actions.add_menu(m, a.relevance)
     m = bar.addMenu("&Help")
     m.addAction(a.shortcuts)
+
+
+def _selection_actions(w, a, selection, sel) -> None:
+    """Select all, play, loop (ticked while on), zoom to, export and mark the range selection."""
+    a.select_all = _action(w, "Select &all", selection.select_all, "Ctrl+A")
+    a.play_selection = _action(w, "&Play selection", selection.play_selection, "Shift+Space",
+                               tip="Play the selection (Shift+drag over a view or drag in the time ruler to select)")
+    a.loop_selection = _action(w, "&Loop selection", selection.set_loop, "Ctrl+L", checkable=True,
+                               tip="Play the selection again and again, seamlessly")
+    sel.loopChanged.connect(a.loop_selection.setChecked)
+    a.zoom_selection = _action(w, "&Zoom to selection", selection.zoom_to_selection, "Z")
+    a.export_selection = _action(w, "&Export selection…", selection.export_selection, "Ctrl+Shift+X",
+                                 tip="The selected audio as WAV/FLAC, with its highlighted passages as labels beside it")
+    a.mark_selection = _action(w, "&Mark selection as class…", lambda: selection.mark_selection(True), "Alt+Y")
+    a.mark_selection_not = _action(w, "Mark selection as &not class…", lambda: selection.mark_selection(False),
+                                   "Alt+X")
+    needs_span = (a.play_selection, a.loop_selection, a.zoom_selection, a.export_selection, a.mark_selection,
+                  a.mark_selection_not)
+
+    def enable(span) -> None:
+        for act in needs_span:
+            act.setEnabled(span is not None)
+
+    enable(sel.span)
+    sel.changed.connect(enable)
+
+
+def _dock_toggle(w, dock, keys) -> QAction:
+    """The View menu's "<Panel> panel" entry: ticked while the dock shows; turning it on raises the dock."""
+    toggle = dock.toggleViewAction()
+    toggle.setText(f"{dock.windowTitle()} panel")
+    toggle.setShortcut(QKeySequence(keys))
+    toggle.setToolTip(f"Show or hide the {dock.windowTitle().lower()} panel ({keys})")
+    toggle.toggled.connect(lambda on: dock.raise_() if on else None)
+    w.addAction(toggle)
+    return toggle
 
 
 def _fill_recent(files, menu) -> None:
@@ -174,6 +218,8 @@ def _toolbar(w, a, playback) -> None:
     a.margin_spin.valueChanged.connect(playback.set_margin)
     playback.marginChanged.connect(a.margin_spin.setValue)
     tb.addWidget(a.margin_spin)
+    tb.addWidget(QLabel(" resolution "))
+    tb.addWidget(a.relevance.combo)
     spacer = QWidget()
     spacer.setFixedWidth(12)
     tb.addWidget(spacer)
@@ -187,6 +233,7 @@ def update_playback(a, *, player, doc) -> None:
     ok = p.available and doc.track is not None
     for act in (a.play, a.stop, a.rewind, a.play_selected, a.play_highlighted, a.next_highlighted, a.prev_highlighted):
         act.setEnabled(ok)
+    a.stop.setEnabled(doc.track is not None)  # Escape also clears the selection, with or without sound
     reason = p.unavailable_reason
     a.play_label.setText(f"  ⚠ playback off: {reason.split(' (')[0]}" if reason else "")
     a.play_label.setToolTip(reason)

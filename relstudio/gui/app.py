@@ -27,10 +27,10 @@ def create_window(args=None, *, backend=None):
     """The QApplication (created when missing) and a shown MainWindow for ``args``."""
     from PySide6.QtWidgets import QApplication
 
-    from relstudio.core.device import choose_device
     from relstudio.core.experts.library import ExpertLibrary
     from relstudio.gui import startup_log, theme
     from relstudio.gui.document import Document
+    from relstudio.gui.engine_warmup import warm_up_after_paint
     from relstudio.gui.main_window import MainWindow
     from relstudio.gui.playback import Player
 
@@ -40,8 +40,10 @@ def create_window(args=None, *, backend=None):
     app.setOrganizationName("relstudio")
     theme.apply(app)
     library = ExpertLibrary([(Path(d), "user") for d in args.library]) if args.library else ExpertLibrary()
-    doc = Document(library=library, device=choose_device(args.device))
+    doc = Document(library=library, device=args.device)
+    doc.hold_engine()  # torch, librosa and the experts are imported after the first paint (engine_warmup)
     window = MainWindow(doc, player=Player(backend))
+    window.engine_warmup = warm_up_after_paint(window, doc, args.device, after_waveform=bool(args.path))
     startup_log.install(window)  # RELSTUDIO_STARTUP_LOG: start-up milestones for benchmarks/startup_bench.py
     window.show()
     if args.path:

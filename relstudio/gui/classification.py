@@ -4,27 +4,50 @@
 It finds the RELNET files of the library folders, picks the one whose experts
 are all enabled (``core.experts.library.matching_relnets``), runs it over the
 track in its own background lane (results cached per track × RELNET), and
-computes the fusions of the enabled experts with ``core.relevance.fuse``.
-``highlight(fingerprint, method)`` marks the segments that contributed most to
-a class's score; the relevance view draws them.
+computes the fusions of the enabled experts with ``core.relevance.fuse`` (silent
+segments take no part: the evidence weights of ``doc.relevance.segments()``).
+``highlight(fingerprint, method)`` finds the passages that contributed most to
+a class's score (:func:`class_passages`: runs of windows holding the most of
+its evidence-weighted segment shares, under the passage rules of
+``doc.relevance.settings``); the relevance view draws them ranked #1–#5.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from relstudio.core.classification import segment_shares, top_segments
+from relstudio.core.classification import segment_shares
 from relstudio.core.experts.choice import expert_class
 from relstudio.core.experts.library import find_relnets, matching_relnets
-from relstudio.core.relevance import fuse
+from relstudio.core.passages import find_passages, threshold_for_top
+from relstudio.core.relevance import SILENCE, fuse
+from relstudio.core.windows import pooled_probabilities
 from relstudio.gui import jobs
 from relstudio.gui.tasks import TaskRunner
 
 METHODS = ("RELNET", "SUM", "RV")
 TOP_K = 5
+
+
+def class_passages(view, shares, *, k: int = TOP_K) -> list[tuple]:
+    """The ``k`` passages holding the most of a class's score: ``[(passage, share), …]``, largest first.
+
+    ``shares`` ``(S,)`` are the segments' shares of the score. Each window of
+    ``view`` scores the shares of its segments; passages are the runs of the top
+    ``settings.top_fraction`` of audible windows by that score, merged and
+    dropped by the view's passage rules; ``share`` is the part of the score a passage holds.
+    """
+    win, rules = view.windows, view.settings
+    per_window = np.bincount(win.segment_window, weights=np.asarray(shares, np.float64), minlength=win.n_windows)
+    scored = dataclasses.replace(win, relevance=per_window)
+    cut = max(threshold_for_top(scored, fraction=rules.top_fraction), 1e-12)
+    found = find_passages(scored, threshold=cut, min_gap=rules.min_gap, min_passage=rules.min_passage)
+    held = [(p, float(per_window[p.first:p.stop].sum())) for p in found]
+    return sorted(held, key=lambda ps: (-ps[1], ps[0].start))[:k]
 
 
 @dataclass(frozen=True)
@@ -55,7 +78,7 @@ class ClassificationState(QObject):
         self.preferred: str | None = None  # fingerprint of the RELNET the user picked
         self.result = None  # TrackClassification of the open track with self.relnet
         self._results: dict = {}  # (content hash, RELNET fingerprint) → TrackClassification
-        self.highlighted: np.ndarray = np.zeros(0, int)
+        self.highlighted: list[tuple] = []  # (passage, share of the score), largest share first
         self.highlight_key: tuple[str, str] | None = None  # (fingerprint, method)
         self._running = None  # the (content hash, RELNET fingerprint) being computed
         self.rescan()
@@ -92,7 +115,7 @@ class ClassificationState(QObject):
         old = self.highlighted
         self._refresh_highlight()
         self.changed.emit()
-        if not np.array_equal(old, self.highlighted):
+        if old != self.highlighted:
             self.highlightChanged.emit()
 
     def choose(self, fingerprint: str) -> None:
@@ -122,10 +145,10 @@ class ClassificationState(QObject):
     # -- the table -------------------------------------------------------------------
     def rows(self) -> list[ClassRow]:
         """One row per enabled expert that ran on the track, in the enabled order."""
-        cur = self.doc.current()
+        cur = self.doc.relevance.segments()
         if cur is None or not cur.experts:
             return []
-        sums, rvs = fuse(cur.probs, "SUM"), fuse(cur.probs, "RV")
+        sums, rvs = fuse(cur.probs, "SUM", weights=cur.evidence), fuse(cur.probs, "RV", weights=cur.evidence)
         rel = {}
         if self.result is not None:
             rel = {fp: float(self.result.clip_probs[i]) for i, fp in enumerate(self.result.experts)}
@@ -140,40 +163,43 @@ class ClassificationState(QObject):
 
     def shares(self, fingerprint: str, method: str) -> np.ndarray | None:
         """``(S,)`` each segment's share of this class's score under ``method`` (``None`` when not available)."""
-        cur = self.doc.current()
+        cur = self.doc.relevance.segments()
         if cur is None:
             return None
         if method == "RELNET":
             if self.result is None or fingerprint not in self.result.experts:
                 return None
-            return self.result.shares(self.result.experts.index(fingerprint))
+            shares = self.result.shares(self.result.experts.index(fingerprint))[:cur.n_segments] * cur.evidence
+            return shares / shares.sum() if shares.sum() > 0 else shares
         fps = [e.fingerprint for e in cur.experts]
-        return segment_shares(cur.probs, method, fps.index(fingerprint)) if fingerprint in fps else None
-
-    def explain(self, fingerprint: str, method: str, k: int) -> str:
-        """Why segment ``k`` counts for this score: its class probability (× relevance for RELNET, RV)."""
-        cur = self.doc.current()
-        if method == "RELNET" and self.result is not None and fingerprint in self.result.experts:
-            c = self.result.experts.index(fingerprint)
-            return f"P {self.result.segment_probs[k, c]:.2f} × R {self.result.weights[k]:.2f}"
-        fps = [e.fingerprint for e in cur.experts] if cur is not None else []
         if fingerprint not in fps:
+            return None
+        return segment_shares(cur.probs, method, fps.index(fingerprint), weights=cur.evidence)
+
+    def explain(self, fingerprint: str, passage) -> str:
+        """What a listed passage holds: the class's mean probability over it and the passage's winner."""
+        view, cur = self.doc.relevance.view(), self.doc.relevance.segments()
+        fps = [e.fingerprint for e in cur.experts] if cur is not None else []
+        if view is None or fingerprint not in fps:
             return ""
-        p = cur.probs[fps.index(fingerprint), k]
-        return f"P {p:.2f}" if method == "SUM" else f"P {p:.2f}, wins with R {cur.relevance[k]:.2f}"
+        p = pooled_probabilities(view.windows, passage.first, passage.stop)[fps.index(fingerprint)]
+        winner = ("silence" if passage.winner == SILENCE
+                  else self.doc.roster.display_label(cur.experts[passage.winner].fingerprint))
+        return f"P {p:.2f} · winner {winner}"
 
     # -- highlight -------------------------------------------------------------------
     def highlight(self, fingerprint: str | None, method: str = "RELNET") -> None:
-        """Highlight the top segments behind ``fingerprint``'s score (``None`` clears)."""
+        """Highlight the top passages behind ``fingerprint``'s score (``None`` clears)."""
         self.highlight_key = (fingerprint, method) if fingerprint else None
         self._refresh_highlight()
         self.highlightChanged.emit()
 
     def _refresh_highlight(self) -> None:
         shares = self.shares(*self.highlight_key) if self.highlight_key else None
-        self.highlighted = top_segments(shares, TOP_K) if shares is not None else np.zeros(0, int)
+        view = self.doc.relevance.view()
+        self.highlighted = class_passages(view, shares) if shares is not None and view is not None else []
 
     def _track_changed(self) -> None:
-        self.highlight_key, self.highlighted, self.result = None, np.zeros(0, int), None
+        self.highlight_key, self.highlighted, self.result = None, [], None
         self.highlightChanged.emit()
         self.update()

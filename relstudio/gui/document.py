@@ -4,7 +4,8 @@ It holds the track, the expert library (named and coloured by ``roster``:
 :class:`~relstudio.gui.expert_roster.ExpertRoster`), the enabled experts (by fingerprint),
 the *full* :class:`~relstudio.core.analysis.Analysis` over every expert that has
 run on this track, the viewpoints, the threshold, the selected segment and the
-playback position. The relevance of any expert set is ``analysis.select(...)``
+playback position (and the range selection, ``range_selection``:
+:class:`~relstudio.gui.selection.RangeSelection`). The relevance of any expert set is ``analysis.select(...)``
 — cheap numpy, no inference. Only experts that never ran on this track start a
 background job (and the probability cache makes experts seen before free).
 
@@ -25,17 +26,15 @@ from PySide6.QtCore import QObject, Signal
 
 from relstudio.core.errors import RelstudioError
 from relstudio.core.experts.library import ExpertLibrary
+from relstudio.core.relevance_settings import RelevanceSettings
 from relstudio.gui import jobs
 from relstudio.gui.expert_roster import ExpertRoster
 from relstudio.gui.tasks import TaskRunner
 from relstudio.gui.viewpoints import ViewpointSets
 
-AUTO_TOP_FRACTION = 0.1  # the automatic threshold: the top 10 % of the enabled set's segments
-
-
-def auto_threshold_text() -> str:
-    """How the window names the automatic threshold: ``top 10 %`` (from ``AUTO_TOP_FRACTION``)."""
-    return f"top {AUTO_TOP_FRACTION * 100:g} %"
+def auto_threshold_text(fraction: float | None = None) -> str:
+    """How the window names the automatic threshold: ``top 10 %`` (``fraction``: default the settings' top_fraction)."""
+    return f"top {(RelevanceSettings().top_fraction if fraction is None else fraction) * 100:g} %"
 
 
 class Document(QObject):
@@ -49,6 +48,7 @@ class Document(QObject):
     positionChanged = Signal(float)
     viewRangeRequested = Signal(float, float)
     message = Signal(str)
+    engineReady = Signal()  # torch and the experts can run (``engine_loaded``)
     warningsChanged = Signal()  # the open track's decode and analysis warnings (``warnings``)
     problem = Signal(str, str)  # title, text — a user error (bad file, incompatible expert)
     crashed = Signal(str, object, str)  # title, exception, traceback — a bug
@@ -57,15 +57,13 @@ class Document(QObject):
                  viewpoint_folder: Path | None = None, parent=None):
         super().__init__(parent)
         from relstudio.core.cache import ProbabilityCache
-        from relstudio.core.device import choose_device
 
         self.library = library if library is not None else ExpertLibrary()
         self.roster = ExpertRoster(self.library, analysed=lambda: self.analysis.experts if self.analysis else ())
         self.frontend = self.library.frontend
         self.cache = cache if cache is not None else ProbabilityCache.default()
-        import torch
-
-        self.device = choose_device() if device is None else torch.device(device)
+        self._device_choice, self._device = device, None  # resolved on first use (that imports torch)
+        self.engine_ready = True  # False while the window imports torch and the experts (``hold_engine``)
         self.viewpoint_folder = viewpoint_folder
         self.runner = TaskRunner(self)
         self.runner.failed.connect(lambda name, exc, tb: self._job_failed(name, exc, tb))
@@ -75,7 +73,7 @@ class Document(QObject):
         self.enabled: list[str] = []
         self.viewpoints = ViewpointSets(folder=viewpoint_folder, resolve=self.roster.resolve)
         self.compare: str | None = None
-        self._threshold: float | None = None  # None: the top AUTO_TOP_FRACTION of the enabled set
+        self._threshold: float | None = None  # None: the top settings.top_fraction of the audible windows
         self.selected = -1
         self.position = 0.0
         self.loaded: dict = {}
@@ -84,10 +82,38 @@ class Document(QObject):
         self.warnings: list[str] = []
         self.load_viewpoints()
         from relstudio.gui.classification import ClassificationState
+        from relstudio.gui.relevance_state import RelevanceState
         from relstudio.gui.review import ReviewState
 
+        self.relevance = RelevanceState(self)  # settings, windows and passages of the enabled experts
+
         self.review = ReviewState(self)
+        from relstudio.gui.selection import RangeSelection
+
+        self.range_selection = RangeSelection(self)  # the one time range shown on every view
         self.classification = ClassificationState(self)
+
+    # -- engine (torch, librosa, experts) ---------------------------------------------
+    @property
+    def device(self):
+        """The torch device the experts run on; the first call resolves it (and imports torch)."""
+        if self._device is None:
+            from relstudio.core.device import resolve_device
+
+            self._device = resolve_device(self._device_choice)
+        return self._device
+
+    def hold_engine(self) -> None:
+        """Analyses wait (the window shows "loading experts…") until :meth:`engine_loaded`."""
+        self.engine_ready = False
+
+    def engine_loaded(self, device=None) -> None:
+        """The heavy imports are done (``relstudio.gui.engine_warmup``): run what waited for them."""
+        if device is not None:
+            self._device = device
+        self.engine_ready = True
+        self.engineReady.emit()
+        self._run_missing(force=self.track is not None and self.analysis is None)
 
     # -- experts -------------------------------------------------------------------
     def rescan_library(self) -> None:
@@ -168,8 +194,8 @@ class Document(QObject):
     def threshold(self) -> float:
         if self._threshold is not None:
             return self._threshold
-        cur = self.current()
-        return cur.threshold_for_top(AUTO_TOP_FRACTION) if cur is not None and cur.experts else 0.5
+        view = self.relevance.view()
+        return view.threshold if view is not None else 0.5
 
     @property
     def threshold_is_auto(self) -> bool:
@@ -177,8 +203,8 @@ class Document(QObject):
 
     @property
     def threshold_note(self) -> str:
-        """`` (top 10 %)`` while the threshold is automatic, else empty (derived from ``AUTO_TOP_FRACTION``)."""
-        return f" ({auto_threshold_text()})" if self._threshold is None else ""
+        """`` (top 10 %)`` while the threshold is automatic, else empty (from the settings' ``top_fraction``)."""
+        return f" ({auto_threshold_text(self.relevance.settings.top_fraction)})" if self._threshold is None else ""
 
     def set_threshold(self, value: float | None) -> None:
         self._threshold = None if value is None else min(max(float(value), 0.0), 1.0)
@@ -226,8 +252,8 @@ class Document(QObject):
         self._run_missing(force=True)
 
     def _run_missing(self, *, force: bool = False) -> None:
-        if self.track is None or (not force and not self.pending()):
-            return
+        if self.track is None or not self.engine_ready or (not force and not self.pending()):
+            return  # without the engine, engine_loaded runs it
         entries = [self.roster.entry(f) for f in self.pending()]
         clip = self.track.clip
         self.runs += 1

@@ -49,7 +49,7 @@ class ExpertRoster:
         return e.label
 
     def default_enabled(self) -> list[str]:
-        """Shipped experts of the sound-class and genre families, one per class (else up to six usable)."""
+        """Shipped experts of one family (genre first), one per class (else up to six usable)."""
         return default_selection(self.library)
 
     def resolve(self, keys) -> list[str]:

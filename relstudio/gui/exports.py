@@ -28,10 +28,11 @@ def with_suffix(path, suffix: str) -> Path:
 
 
 def export_segments(doc, path, fmt: str) -> Path:
-    """Write the enabled experts' segments of ``doc`` as ``fmt`` (highlighted = above the threshold)."""
+    """Write the enabled experts' segments and passages of ``doc`` as ``fmt``, read under the window's
+    relevance settings (resolution, passage rules) at its threshold."""
     from relstudio.core.export import write_segments
 
-    cur = doc.current()
+    cur = doc.relevance.segments()
     if cur is None or not cur.experts:
         raise ParameterError("nothing to export: open a track and enable at least one expert")
     if fmt not in SEGMENT_FORMATS:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from relstudio.core.analysis import Analysis, analyze
 from relstudio.core.audio import AudioClip, load_audio
 from relstudio.core.progress import Progress, Task, scaled
-from relstudio.core.waveform_lod import MinMaxPyramid
+from relstudio.core.waveform_lod import FirstLevel, MinMaxPyramid
 
 
 @dataclass(frozen=True, eq=False)
@@ -23,11 +23,13 @@ class LoadedTrack:
 
 
 def load_track(path, *, rate: int) -> Task[LoadedTrack]:
-    """Decode ``path`` at ``rate`` Hz mono and precompute its min/max pyramid."""
+    """Decode ``path`` at ``rate`` Hz mono and precompute its min/max pyramid (from the compact ``pcm``:
+    int16 of a 16-bit file, paged from a file when long — never a whole float32 copy)."""
     yield Progress(0.0, f"reading {path}")
-    clip = load_audio(path, rate=rate)
+    first = FirstLevel()  # the pyramid's finest level, built from the blocks while they are decoded
+    clip = load_audio(path, rate=rate, on_block=first.add)
     yield Progress(0.7, "preparing the waveform")
-    return LoadedTrack(clip, MinMaxPyramid(clip.samples, rate=clip.rate))
+    return LoadedTrack(clip, MinMaxPyramid(clip.pcm, rate=clip.rate, first_level=first))
 
 
 def run_experts(clip: AudioClip, library, entries, *, base: Analysis | None, loaded: dict, cache=None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QMainWindow
 
 from relstudio.gui import actions, window_docks
@@ -18,6 +18,7 @@ from relstudio.gui.commands.files import FileCommands
 from relstudio.gui.commands.models import ModelCommands
 from relstudio.gui.commands.playback import PlaybackCommands
 from relstudio.gui.commands.review import ReviewCommands
+from relstudio.gui.commands.selection import SelectionCommands
 from relstudio.gui.crash_log import write_crash_log
 from relstudio.gui.dialogs import Dialogs
 from relstudio.gui.document import Document
@@ -41,8 +42,8 @@ class MainWindow(QMainWindow):
         self.doc = doc if doc is not None else Document()
         self.player = player if player is not None else Player()
         self.player.setParent(self)
-        self.dialogs = dialogs if dialogs is not None else Dialogs(self)
         self.settings = settings if settings is not None else app_settings()
+        self.dialogs = dialogs if dialogs is not None else Dialogs(self, settings=self.settings)
         self.training = training if training is not None else TrainingQueue(parent=self)
         self.setWindowTitle("relstudio")
         self.resize(1480, 920)
@@ -58,21 +59,26 @@ class MainWindow(QMainWindow):
         self.act = actions.build(self, doc=self.doc, timeline=self.timeline, player=self.player,
                                  settings=self.settings, dialogs=self.dialogs, files=self.files,
                                  playback=self.playback, review=self.review, models=self.models,
-                                 docks=self.docks.shortcuts())
+                                 docks=self.docks.shortcuts(), selection=self.selection,
+                                 reset_layout=lambda: window_docks.reset_layout(self, self.docks, self.timeline))
         self.setAcceptDrops(True)
         self._wire()
         self._restore_enabled()
         self.timeline.set_follow(self.act.follow.isChecked())
         window_docks.restore_layout(self, self.docks, self.settings)
+        QTimer.singleShot(0, self.files.offer_recovery)  # a recovery file left by a run that did not end well
 
     def _build_commands(self) -> None:
         d = self.doc
         self.playback = PlaybackCommands(doc=d, player=self.player, timeline=self.timeline, settings=self.settings,
                                          status=self.status, parent=self)
+        self.selection = SelectionCommands(doc=d, player=self.player, timeline=self.timeline, dialogs=self.dialogs,
+                                           status=self.status)
         self.review = ReviewCommands(doc=d, dialogs=self.dialogs, status=self.status,
                                      play_segment=self.playback.play_segment, parent=self)
         self.models = ModelCommands(doc=d, training=self.training, dialogs=self.dialogs, status=self.status,
-                                    selected_model_path=self.expert_panel.selected_path, parent=self)
+                                    selected_model_path=self.expert_panel.selected_path, parent=self,
+                                    settings=self.settings)
         self.files = FileCommands(doc=d, dialogs=self.dialogs, settings=self.settings, status=self.status,
                                   timeline=self.timeline, playback=self.playback,
                                   import_models=self.models.import_models)
@@ -90,7 +96,7 @@ class MainWindow(QMainWindow):
         p.stateChanged.connect(lambda *_: self._update_playback())
         p.stateChanged.connect(lambda state: tl.set_playing(state == "playing"))
         tl.seekRequested.connect(self.playback.seek)
-        tl.segmentActivated.connect(self.playback.play_segment)
+        tl.passageActivated.connect(self.playback.play_passage)
         tl.relevance.contextRequested.connect(self.review.show_review_menu)
         self.expert_panel.importDialogRequested.connect(self.models.import_dialog)
         self.expert_panel.importRequested.connect(self.models.import_models)
@@ -98,8 +104,8 @@ class MainWindow(QMainWindow):
         self.viewpoint_panel.keepRequested.connect(self.models.keep_viewpoint)
         self.status.warnings_button.clicked.connect(self.models.show_warnings)
         self.collection_panel.excerpt_activated.connect(self.files.open_excerpt)
-        self.classification_panel.segmentActivated.connect(self.playback.play_segment)
-        self.classification_panel.segmentChosen.connect(self.playback.reveal_segment)
+        self.classification_panel.passageActivated.connect(self.playback.play_passage)
+        self.classification_panel.passageChosen.connect(self.playback.reveal_passage)
         self.training_panel.newRequested.connect(lambda: self.models.open_training_wizard())
         self.training_panel.showRequested.connect(lambda job_id: self.models.open_training_wizard(job_id))
         self.training.jobAdded.connect(lambda _id: window_docks.show_training(self, self.docks))
@@ -111,19 +117,22 @@ class MainWindow(QMainWindow):
     def _restore_enabled(self) -> None:
         stored = self.settings.value("experts/enabled", None)
         usable = set(self.doc.roster.usable_fingerprints())
+        first = self.doc.viewpoints.first_screen  # the shipped Fig. 2 pair, when its experts are here
         if stored is None:
-            fps = self.doc.roster.default_enabled()
+            fps = self.doc.viewpoints.get(first.get("enabled"), None) or self.doc.roster.default_enabled()
         else:
             stored = [stored] if isinstance(stored, str) else list(stored)
             fps = [f for f in stored if f in usable]
-        self.doc.set_enabled(fps)
+        self.doc.set_enabled(list(fps))
+        if stored is None and first.get("compared"):
+            self.doc.set_compare(first["compared"])  # first start: the paper's point, one curve against the other
 
     def _remember_enabled(self) -> None:
         self.settings.setValue("experts/enabled", list(self.doc.enabled))
 
     def _track_changed(self) -> None:
         clip = self.doc.track.clip
-        self.player.set_audio(clip.samples, clip.rate)
+        self.player.set_audio(clip.pcm, clip.rate)  # int16 stays int16 (an hour is 318 MB, not 635)
         self.setWindowTitle(f"{clip.name} — relstudio")
         self.files.add_recent(str(self.doc.path))
         self._update_playback()
@@ -146,6 +155,10 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
 
     def closeEvent(self, event):
+        if not self.files.unsaved.confirm("quitting"):  # Save / Discard / Cancel
+            event.ignore()
+            return
+        self.files.unsaved.discard_recovery()
         self.settings.setValue("playback/follow", self.act.follow.isChecked())
         self.settings.setValue("window/state", self.saveState())
         self.settings.sync()

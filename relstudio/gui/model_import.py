@@ -3,7 +3,8 @@
 Expert files are copied into the user's folder and listed (greyed with a
 reason when unusable); RELNET and classifier files are checked (header) and
 copied there too, where the classification panel finds them. Trained experts
-are listed and enabled on the open track at once. Each function takes the
+are listed in the library but never change the open view: the user adds them
+(:func:`add_to_view`) from the notification or the wizard's results page. Each function takes the
 :class:`~relstudio.gui.document.Document` whose library it changes.
 """
 
@@ -68,7 +69,8 @@ def import_model(doc, path):
 
 
 def adopt_trained(doc, folder, paths=()) -> list[str]:
-    """List the experts in ``folder`` and enable ``paths`` (default: all of them) on the open track."""
+    """List the experts in ``folder`` in the library; returns the fingerprints of ``paths`` (default: all of
+    them). The open view (enabled experts, threshold) is left as it is."""
     folder = Path(folder)
     _ensure_listed(doc, folder)
     doc.library.rescan()
@@ -76,6 +78,9 @@ def adopt_trained(doc, folder, paths=()) -> list[str]:
     wanted = {Path(p).resolve() for p in paths} if paths else None
     fps = [e.info.fingerprint for e in doc.library.usable()
            if (e.path.resolve() in wanted if wanted is not None else e.path.resolve().parent == folder.resolve())]
-    if fps:
-        doc.set_enabled(list(doc.enabled) + [f for f in fps if f not in doc.enabled])
     return fps
+
+
+def add_to_view(doc, fingerprints) -> None:
+    """Enable ``fingerprints`` on the open track beside the experts already enabled."""
+    doc.set_enabled(list(doc.enabled) + [f for f in fingerprints if f not in doc.enabled])

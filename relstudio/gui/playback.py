@@ -1,11 +1,18 @@
-"""Playback: a sounddevice output stream fed from a preallocated buffer by a play list.
+"""Playback: one persistent low-latency output stream fed from a preallocated buffer by a play list.
+
+The stream is opened and started once per track format (rate, channels) and
+kept running: playing a segment only installs a new play list, so sound starts
+within one host buffer of the click instead of after a stream start-up. Between
+play lists the callback writes silence.
 
 The audio callback runs on PortAudio's thread. It only copies slices of the
-preallocated sample buffer into ``outdata`` following a play list of
-``[start, end)`` sample ranges and advances three integers; it takes no lock,
-allocates no array and makes no Qt call. A new play list is installed by
-swapping one reference (atomic under the GIL). A QTimer in the GUI thread reads
-the position the callback publishes and emits ``positionChanged``.
+program's sample buffer into ``outdata`` following a play list of
+``[start, end)`` sample ranges and advances integers; it takes no lock,
+allocates no array and makes no Qt call. A new play list (with its buffer) is
+installed by swapping one reference (atomic under the GIL). A looping program
+wraps from its last range's end to its first range's start within the same
+block, so a loop is seamless. A QTimer in the GUI thread reads the position the
+callback publishes and emits ``positionChanged``.
 
 The stream comes from a *backend* (``probe()`` → reason or ``None``,
 ``open(samplerate, channels, callback)`` → stream with ``start/stop/close``),
@@ -18,9 +25,13 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from relstudio.core.paged_pcm import PCM_SCALE  # int16 buffers play at full scale ±1
+
+BLOCK_FRAMES = 256  # frames per callback: ~6 ms at 44.1 kHz
+
 
 class SoundDeviceBackend:
-    """The real output: PortAudio through sounddevice."""
+    """The real output: PortAudio through sounddevice, small blocks and the device's low latency."""
 
     def probe(self) -> str | None:
         try:
@@ -36,23 +47,26 @@ class SoundDeviceBackend:
     def open(self, *, samplerate: int, channels: int, callback):
         import sounddevice as sd
 
-        return sd.OutputStream(samplerate=samplerate, channels=channels, dtype="float32", callback=callback)
+        return sd.OutputStream(samplerate=samplerate, channels=channels, dtype="float32", callback=callback,
+                               blocksize=BLOCK_FRAMES, latency="low")
 
 
 class _Program:
-    """One play list: ``ranges`` [[start, end], …] in samples and the callback's cursor."""
+    """One play list over ``buffer``: ``ranges`` [[start, end], …] in samples, the callback's cursor, ``loop``."""
 
-    __slots__ = ("ranges", "index", "pos", "done")
+    __slots__ = ("buffer", "ranges", "index", "pos", "done", "loop")
 
-    def __init__(self, ranges):
+    def __init__(self, buffer, ranges, *, loop: bool = False):
+        self.buffer = buffer
         self.ranges = [(int(a), int(b)) for a, b in ranges if int(b) > int(a)]
         self.index = 0
         self.pos = self.ranges[0][0] if self.ranges else 0
         self.done = not self.ranges
+        self.loop = loop
 
 
 class Player(QObject):
-    """Play/pause/stop and play lists over one track's samples."""
+    """Play/pause/stop, play lists and loops over one track's samples."""
 
     positionChanged = Signal(float)  # seconds
     stateChanged = Signal(str)  # "playing" | "paused" | "stopped"
@@ -65,8 +79,10 @@ class Player(QObject):
         self.unavailable_reason = self.backend.probe() or ""
         self._buffer = np.zeros((0, 1), np.float32)
         self.rate = 44100
-        self._program = _Program([])
+        self._program = _Program(self._buffer, [])
+        self._paused: _Program | None = None
         self._stream = None
+        self._stream_format: tuple[int, int] | None = None  # (rate, channels) of the open stream
         self.state = "stopped"
         self.position = 0.0  # seconds, what the cursor shows
         self._timer = QTimer(self)
@@ -81,14 +97,22 @@ class Player(QObject):
     def duration(self) -> float:
         return self._buffer.shape[0] / self.rate if self.rate else 0.0
 
+    @property
+    def looping(self) -> bool:
+        return self._program.loop and not self._program.done
+
     # -- audio thread --------------------------------------------------------------
     def _callback(self, outdata, frames, time_info, status):  # noqa: ARG002 — PortAudio's signature
         prog = self._program
-        buf = self._buffer
+        buf = prog.buffer
         ranges = prog.ranges
         written = 0
         while written < frames:
             if prog.index >= len(ranges):
+                if prog.loop and ranges:
+                    prog.index = 0
+                    prog.pos = ranges[0][0]
+                    continue
                 outdata[written:frames] = 0.0
                 prog.done = True
                 return
@@ -96,6 +120,8 @@ class Player(QObject):
             take = min(frames - written, end - prog.pos)
             if take > 0:
                 outdata[written:written + take] = buf[prog.pos:prog.pos + take]
+                if buf.dtype == np.int16:  # 16-bit PCM kept compact (AudioClip.pcm): scale in place, no array
+                    outdata[written:written + take] *= PCM_SCALE
                 written += take
                 prog.pos += take
             if prog.pos >= end:
@@ -105,13 +131,18 @@ class Player(QObject):
 
     # -- GUI thread --------------------------------------------------------------
     def set_audio(self, samples: np.ndarray, rate: int) -> None:
-        """Use ``samples`` (``(n,)`` or ``(n, channels)`` float) at ``rate`` from now on."""
+        """Use ``samples`` (``(n,)`` or ``(n, channels)``, float or int16 PCM kept as it is) at ``rate`` from now
+        on; the stream starts now."""
         self.stop()
-        self._close_stream()
-        x = np.asarray(samples, dtype=np.float32)
+        x = np.asarray(samples)
+        x = x if x.dtype == np.int16 else x.astype(np.float32, copy=False)
         self._buffer = np.ascontiguousarray(x[:, None] if x.ndim == 1 else x)
         self.rate = int(rate)
-        self._program = _Program([])
+        self._program = _Program(self._buffer, [])
+        if self._stream_format != (self.rate, self._buffer.shape[1]):
+            self._close_stream()
+        if self.available:
+            self._ensure_stream()  # opened and started before the first click, kept afterwards
         self._set_position(0.0)
 
     def seconds_to_samples(self, t0: float, t1: float, margin: float = 0.0) -> tuple[int, int]:
@@ -127,8 +158,8 @@ class Player(QObject):
             t = 0.0
         self.play_samples([(self.seconds_to_samples(t, self.duration))])
 
-    def play_ranges(self, ranges_seconds, *, margin: float = 0.0) -> list[tuple[int, int]]:
-        """Play ``[(start, end), …]`` seconds one after the other, each padded by ``margin``.
+    def play_ranges(self, ranges_seconds, *, margin: float = 0.0, loop: bool = False) -> list[tuple[int, int]]:
+        """Play ``[(start, end), …]`` seconds one after the other, each padded by ``margin`` (``loop``: again and again).
 
         Ranges that overlap after padding are merged; returns the sample ranges played.
         """
@@ -140,66 +171,65 @@ class Player(QObject):
             elif b > a:
                 merged.append([a, b])
         played = [(a, b) for a, b in merged]
-        self.play_samples(played)
+        self.play_samples(played, loop=loop)
         return played
 
-    def play_samples(self, ranges) -> None:
+    def play_samples(self, ranges, *, loop: bool = False) -> None:
         if not self.available:
             self.error.emit(self.unavailable_reason)
             return
-        program = _Program(ranges)
-        if program.done:
+        program = _Program(self._buffer, ranges, loop=loop)
+        if program.done or not self._ensure_stream():
             return
+        self._paused = None
         self._program = program  # one reference swap: the callback sees the old or the new list
-        if not self._ensure_stream():
-            return
-        if self.state != "playing":
-            try:
-                self._stream.start()
-            except Exception as exc:  # device vanished or busy
-                self._fail(f"cannot start audio output: {exc}")
-                return
         self._set_state("playing")
         self._timer.start()
-        self._set_position(program.pos / self.rate)
+        self._set_position(program.pos / self.rate)  # the cursor moves at once (and follow-playback sees it)
+
+    def set_loop(self, on: bool) -> None:
+        """Make the current play list loop (or finish after this pass)."""
+        self._program.loop = bool(on)
+        if self._paused is not None:
+            self._paused.loop = bool(on)
 
     def pause(self) -> None:
         if self.state == "playing":
-            self._stop_stream()
+            self._paused = self._program
+            self._program = _Program(self._buffer, [])  # the stream keeps running, silent
             self._timer.stop()
             self._set_state("paused")
-            self.poll()
+            self._set_position(self._paused.pos / self.rate)
 
     def resume(self) -> None:
-        if self.state == "paused" and not self._program.done and self._ensure_stream():
-            self._stream.start()
+        if self.state == "paused" and self._paused is not None and not self._paused.done and self._ensure_stream():
+            self._program, self._paused = self._paused, None
             self._timer.start()
             self._set_state("playing")
 
     def toggle(self) -> None:
         if self.state == "playing":
             self.pause()
-        elif self.state == "paused" and not self._program.done:
+        elif self.state == "paused" and self._paused is not None:
             self.resume()
         else:
             self.play()
 
     def stop(self) -> None:
         if self.state != "stopped":
-            self._stop_stream()
             self._timer.stop()
-            self._program = _Program([])
+            self._program = _Program(self._buffer, [])
+            self._paused = None
             self._set_state("stopped")
 
     def seek(self, t: float) -> None:
         """Move the cursor; when playing, continue from there."""
         t = min(max(0.0, float(t)), self.duration)
         if self.state == "playing":
-            self._program = _Program([self.seconds_to_samples(t, self.duration)])
-        else:
-            if self.state == "paused":
-                self._program = _Program([])
-                self._set_state("stopped")
+            self._program = _Program(self._buffer, [self.seconds_to_samples(t, self.duration)])
+        elif self.state == "paused":
+            self._program, self._paused = _Program(self._buffer, []), None
+            self._set_state("stopped")
         self._set_position(t)
 
     def poll(self) -> None:
@@ -208,7 +238,6 @@ class Player(QObject):
         if prog.ranges:
             self._set_position(prog.pos / self.rate)
         if prog.done and self.state == "playing":
-            self._stop_stream()
             self._timer.stop()
             self._set_state("stopped")
 
@@ -218,36 +247,34 @@ class Player(QObject):
 
     # -- helpers -------------------------------------------------------------------
     def _ensure_stream(self) -> bool:
-        if self._stream is None:
-            try:
-                self._stream = self.backend.open(samplerate=self.rate, channels=self._buffer.shape[1],
-                                                 callback=self._callback)
-            except Exception as exc:  # PortAudioError and friends
-                self._fail(f"cannot open audio output: {exc}")
-                return False
+        """The persistent stream, opened and started if needed; False (and unavailable) when that fails."""
+        if self._stream is not None:
+            return True
+        try:
+            self._stream = self.backend.open(samplerate=self.rate, channels=self._buffer.shape[1],
+                                             callback=self._callback)
+            self._stream.start()
+        except Exception as exc:  # PortAudioError and friends: no device, busy, vanished
+            self._fail(f"cannot open audio output: {exc}")
+            return False
+        self._stream_format = (self.rate, self._buffer.shape[1])
         return True
 
     def _fail(self, reason: str) -> None:
         self.unavailable_reason = reason
-        self._stream = None
+        self._close_stream()
         self._set_state("stopped")
         self.availabilityChanged.emit(False, reason)
         self.error.emit(reason)
 
-    def _stop_stream(self) -> None:
-        if self._stream is not None:
-            try:
-                self._stream.stop()
-            except Exception:  # noqa: BLE001 — a dead device must not break stop
-                self._stream = None
-
     def _close_stream(self) -> None:
         if self._stream is not None:
             try:
+                self._stream.stop()
                 self._stream.close()
-            except Exception:  # noqa: BLE001
+            except Exception:  # noqa: BLE001 — a dead device must not break closing
                 pass
-            self._stream = None
+        self._stream, self._stream_format = None, None
 
     def _set_state(self, state: str) -> None:
         if state != self.state:

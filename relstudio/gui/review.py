@@ -64,9 +64,9 @@ class ReviewState(QObject):
         return list(dict.fromkeys(out))
 
     def winner_class(self, k: int) -> str | None:
-        """The class of the expert that wins segment ``k`` among the enabled ones."""
-        cur = self.doc.current()
-        if cur is None or not cur.experts or not 0 <= k < cur.n_segments:
+        """The class of the expert that wins segment ``k`` among the enabled ones (``None`` where it is silent)."""
+        cur = self.doc.relevance.segments()
+        if cur is None or not cur.experts or not 0 <= k < cur.n_segments or cur.winners[k] < 0:
             return None
         e = self.doc.roster.entry(cur.experts[int(cur.winners[k])].fingerprint)
         return expert_class(e) if e is not None else cur.experts[int(cur.winners[k])].label

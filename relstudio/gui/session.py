@@ -1,9 +1,15 @@
 """``.relstudio`` sessions: track, enabled experts (by fingerprint), viewpoints, threshold, view range,
+the relevance settings (``RelevanceSettings.to_dict``: audibility, resolution, passage rules)
 and the review layers ("is class X" / "is not class X" marks of every reviewed track).
 
-A session is a small JSON file written atomically. Experts are stored by
+A session is a small JSON file written atomically (format version 2). The
+track is stored by absolute path, by path relative to the session file and by
+the hash of its bytes (:mod:`relstudio.gui.session_track`), so a session copied
+with its audio to another folder or machine still opens. Experts are stored by
 fingerprint with their label and file path as hints, so a session still opens
 when an expert moved or is missing (it is then reported and left out).
+Version 1 files (the track as a path relative to the folder the app was
+started from) are upgraded on reading (:func:`upgrade`).
 """
 
 from __future__ import annotations
@@ -13,9 +19,12 @@ from pathlib import Path
 
 from relstudio.core.errors import ParameterError
 from relstudio.core.fileio import atomic_write_bytes
+from relstudio.core.relevance_settings import RelevanceSettings
+from relstudio.gui.session_track import find_track, track_ref, with_relative
 
 FORMAT = "relstudio-session"
 SUFFIX = ".relstudio"
+VERSION = 2
 
 
 def session_dict(doc, *, view_range=None, margin: float | None = None) -> dict:
@@ -24,10 +33,12 @@ def session_dict(doc, *, view_range=None, margin: float | None = None) -> dict:
     for fp in dict.fromkeys(list(doc.enabled) + [f for fps in doc.viewpoints.values() for f in fps]):
         e = doc.roster.entry(fp)
         refs[fp] = {"label": e.label if e else doc.roster.display_label(fp), "path": str(e.path) if e else None}
+    track = track_ref(doc.path) if doc.path and Path(doc.path).is_file() else None
+    if track is not None and doc.track is not None:
+        track["content_hash"] = doc.track.clip.content_hash
     return {
-        "format": FORMAT, "version": 1,
-        "track": str(doc.path) if doc.path else None,
-        "content_hash": doc.track.clip.content_hash if doc.track is not None else None,
+        "format": FORMAT, "version": VERSION,
+        "track": track,
         "enabled": list(doc.enabled),
         "experts": refs,
         "viewpoints": {name: list(fps) for name, fps in doc.viewpoints.items()},
@@ -36,6 +47,7 @@ def session_dict(doc, *, view_range=None, margin: float | None = None) -> dict:
         "view": list(view_range) if view_range is not None else None,
         "margin": margin,
         "review": doc.review.to_list(),
+        "relevance": doc.relevance.settings.to_dict(),  # audibility, resolution, passage rules
     }
 
 
@@ -43,12 +55,27 @@ def write_session(path, state: dict) -> Path:
     path = Path(path)
     if path.suffix != SUFFIX:
         path = path.with_name(path.name + SUFFIX)
+    state = {**state, "track": with_relative(state.get("track"), path)}
     atomic_write_bytes(path, (json.dumps(state, indent=1) + "\n").encode("utf-8"))
     return path
 
 
+def upgrade(state: dict) -> dict:
+    """A version-2 copy of a session ``state`` of any known version (1: the track as a bare path)."""
+    version = state.get("version", 1)
+    if version == VERSION:
+        return state
+    if version != 1:
+        raise ParameterError(f"session format version {version!r} is not known (this relstudio reads 1 and {VERSION})")
+    track = state.get("track")
+    ref = {"path": track, "relative": track, "name": Path(track).name, "size": None, "file_hash": None,
+           "content_hash": state.get("content_hash")} if isinstance(track, str) and track else None
+    upgraded = {k: v for k, v in state.items() if k != "content_hash"}
+    return {**upgraded, "version": VERSION, "track": ref}
+
+
 def read_session(path) -> dict:
-    """Read and check a session file; raises :class:`ParameterError` naming the file and the problem."""
+    """Read, upgrade and check a session file; raises :class:`ParameterError` naming the file and the problem."""
     path = Path(path)
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
@@ -56,38 +83,63 @@ def read_session(path) -> dict:
         raise ParameterError(f"{path}: not a readable session ({exc})") from exc
     if not isinstance(state, dict) or state.get("format") != FORMAT:
         raise ParameterError(f"{path}: not a relstudio session file")
-    if not isinstance(state.get("enabled", []), list) or not isinstance(state.get("viewpoints", {}), dict):
-        raise ParameterError(f"{path}: malformed session ('enabled' must be a list, 'viewpoints' an object)")
-    view = state.get("view")
-    if view is not None and (not isinstance(view, list) or len(view) != 2):
-        raise ParameterError(f"{path}: malformed view range {view!r}")
-    from relstudio.core.training.reviewed import ReviewLayer
-
-    review = state.get("review", [])
-    if not isinstance(review, list):
-        raise ParameterError(f"{path}: malformed session ('review' must be a list of layers)")
-    for layer in review:
-        try:
-            ReviewLayer.from_dict(layer)
-        except ParameterError as exc:
-            raise ParameterError(f"{path}: {exc}") from exc
+    try:
+        state = upgrade(state)
+        check_state(state)
+    except ParameterError as exc:
+        raise ParameterError(f"{path}: {exc}") from exc
     return state
 
 
-def apply_session(doc, state: dict) -> list[str]:
-    """Restore ``state`` into ``doc`` (opening its track); returns what could not be restored."""
+def check_state(state: dict) -> None:
+    """Every field of a version-2 ``state`` has its type (one place, so a schema can replace it)."""
+    expect = {"track": (dict, type(None)), "enabled": list, "experts": dict, "viewpoints": dict,
+              "compare": (str, type(None)), "threshold": (int, float, type(None)), "view": (list, type(None)),
+              "margin": (int, float, type(None)), "review": list, "relevance": (dict, type(None))}
+    for key, kinds in expect.items():
+        if key in state and not isinstance(state[key], kinds) or isinstance(state.get(key), bool):
+            raise ParameterError(f"malformed session: {key!r} is {state[key]!r}")
+    track = state.get("track")
+    if track is not None and not (isinstance(track.get("path"), str) and isinstance(track.get("name"), str)):
+        raise ParameterError(f"malformed session: track {track!r} needs a 'path' and a 'name'")
+    if not all(isinstance(f, str) for f in state.get("enabled", [])):
+        raise ParameterError(f"malformed session: 'enabled' must list fingerprints, got {state['enabled']!r}")
+    for name, fps in state.get("viewpoints", {}).items():
+        if not isinstance(fps, list) or not all(isinstance(f, str) for f in fps):
+            raise ParameterError(f"malformed session: viewpoint {name!r} must list fingerprints, got {fps!r}")
+    for fp, ref in state.get("experts", {}).items():
+        if not isinstance(ref, dict):
+            raise ParameterError(f"malformed session: expert {fp!r} is {ref!r}")
+    view = state.get("view")
+    if view is not None and (len(view) != 2 or not all(isinstance(t, (int, float)) for t in view)):
+        raise ParameterError(f"malformed view range {view!r}")
+    from relstudio.core.training.reviewed import ReviewLayer
+
+    for layer in state.get("review", []):
+        ReviewLayer.from_dict(layer)
+    if state.get("relevance") is not None:
+        RelevanceSettings.from_dict(state["relevance"])
+
+
+def apply_session(doc, state: dict, *, session_path=None, locate=None) -> list[str]:
+    """Restore ``state`` into ``doc`` (opening its track); returns what could not be restored.
+
+    The track is looked for by :func:`~relstudio.gui.session_track.find_track`; when it is not found,
+    ``locate(ref)`` (the *Locate…* dialog) may return its new path.
+    """
+    state = upgrade(state)
     missing = []
     refs = state.get("experts", {}) or {}
 
     def find(fp):
         if doc.roster.entry(fp) is not None and doc.roster.entry(fp).ok:
             return fp
-        hint = refs.get(fp, {}).get("path")
+        hint = (refs.get(fp) or {}).get("path")
         if hint and Path(hint).exists():
             entry = doc.library.add(hint)
             if entry.ok and entry.info.fingerprint == fp:
                 return fp
-        missing.append(refs.get(fp, {}).get("label") or fp)
+        missing.append((refs.get(fp) or {}).get("label") or fp)
         return None
 
     enabled = [fp for fp in (find(f) for f in state.get("enabled", [])) if fp]
@@ -99,12 +151,14 @@ def apply_session(doc, state: dict) -> list[str]:
     doc.libraryChanged.emit()
     doc.enabled = enabled
     doc.compare = state.get("compare") if state.get("compare") in doc.viewpoints else None
+    doc.relevance.set_settings(RelevanceSettings.from_dict(state.get("relevance") or {}))
     doc.set_threshold(state.get("threshold"))
     doc.review.load(state.get("review", []))
-    track = state.get("track")
-    if track:
-        if not Path(track).exists():
-            missing.append(f"track {track}")
+    ref = state.get("track")
+    if ref:
+        track = find_track(ref, session_path) or (locate(ref) if locate is not None else None)
+        if track is None:
+            missing.append(f"track {ref['path']}")
         else:
             view = state.get("view")
             if view:

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton
 
 from relstudio.gui import theme
 from relstudio.gui.views.common import format_time
+from relstudio.gui.wording import plural
 
 
 class StatusBar(QStatusBar):
@@ -23,9 +24,7 @@ class StatusBar(QStatusBar):
         self.task_label = QLabel()
         self.position_label = QLabel("0:00.0")
         self.analysis_label = QLabel("no track")
-        from relstudio.core.device import describe
-
-        self.device_label = QLabel(describe(doc.device))
+        self.device_label = QLabel()
         self.device_label.setToolTip("where the experts run")
         self.audio_label = QLabel()
         self.warnings_button = QToolButton()
@@ -49,6 +48,8 @@ class StatusBar(QStatusBar):
         player.availabilityChanged.connect(lambda *_: self.update_audio())
         doc.warningsChanged.connect(self.update_warnings)
         training.jobChanged.connect(lambda _id: self.update_training())
+        doc.engineReady.connect(self.update_device)
+        self.update_device()
         self.update_audio()
         self.update_warnings()
         self.update_training()
@@ -59,6 +60,17 @@ class StatusBar(QStatusBar):
         self.warnings_button.setText(f"⚠ {n} warning{'s' if n != 1 else ''}")
         self.warnings_button.setToolTip("\n".join(self.doc.warnings))
         self.warnings_button.setVisible(n > 0)
+
+    def update_device(self) -> None:
+        """Where the experts run, or "loading experts…" while the window imports them (no torch before)."""
+        from relstudio.gui.engine_warmup import LOADING_TEXT
+
+        if not self.doc.engine_ready:
+            self.device_label.setText(LOADING_TEXT)
+            return
+        from relstudio.core.device import describe
+
+        self.device_label.setText(describe(self.doc.device))
 
     def update_training(self) -> None:
         job = self.training.running
@@ -95,7 +107,8 @@ class StatusBar(QStatusBar):
             self.analysis_label.setText("analysing…")
         else:
             n = len(cur.experts) if cur is not None else 0
-            self.analysis_label.setText(f"{a.n_segments} segments · {n} experts · analysis {a.seconds:.2f} s")
+            self.analysis_label.setText(f"{plural(a.n_segments, 'segment')} · {plural(n, 'expert')} · "
+                                        f"analysis {a.seconds:.2f} s")
 
     def update_audio(self) -> None:
         if self.player.available:

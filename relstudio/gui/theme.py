@@ -1,6 +1,16 @@
-"""A dark theme: Fusion palette, a small stylesheet, and pyqtgraph's defaults."""
+"""A dark theme: Fusion palette, a small stylesheet, and pyqtgraph's defaults.
+
+Check boxes (in lists, menus and dialogs) get a light frame and an accent fill
+with a white tick, spin boxes and combo boxes light arrows: the stylesheet's
+indicator rules (:func:`stylesheet`) draw them from small SVG files written
+once into a folder of their own (:func:`indicator_images`).
+"""
 
 from __future__ import annotations
+
+import getpass
+import tempfile
+from pathlib import Path
 
 WINDOW = "#1b1d23"
 PANEL = "#22252d"
@@ -15,6 +25,15 @@ WAVEFORM = "#6fb3ff"
 CURVE = "#f4f6fa"
 COMPARE = "#8fd3ff"
 THRESHOLD = "#ff9f43"
+INDICATOR_FRAME = "#8a93a3"
+
+_SVG = {
+    "check": f'<svg xmlns="http://www.w3.org/2000/svg" width="14" height="14"><path d="M3 7.5 L6 10.5 L11.5 4" '
+             f'fill="none" stroke="#ffffff" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/></svg>',
+    "up": f'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="6"><path d="M0 6 L5 0 L10 6 Z" fill="{TEXT}"/></svg>',
+    "down": f'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="6"><path d="M0 0 L5 6 L10 0 Z" '
+            f'fill="{TEXT}"/></svg>',
+}
 
 STYLESHEET = f"""
 QMainWindow, QDialog {{ background: {WINDOW}; }}
@@ -50,6 +69,43 @@ QMenuBar::item:selected {{ background: #2a3d62; }}
 QLabel#hint {{ color: {TEXT_DIM}; }}
 """
 
+_INDICATORS = """
+QCheckBox::indicator, QAbstractItemView::indicator, QGroupBox::indicator, QMenu::indicator:non-exclusive {{
+    width: 13px; height: 13px; border: 1px solid {frame}; border-radius: 3px; background: {base}; }}
+QCheckBox::indicator:checked, QAbstractItemView::indicator:checked, QGroupBox::indicator:checked,
+QMenu::indicator:non-exclusive:checked {{ background: {accent}; border-color: {accent}; image: url({check}); }}
+QCheckBox::indicator:disabled, QAbstractItemView::indicator:disabled {{ border-color: #4a505c; }}
+QCheckBox {{ color: {text}; spacing: 6px; }}
+QAbstractSpinBox {{ padding-right: 18px; }}
+QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{ subcontrol-origin: border; width: 16px;
+    background: #2b2f39; border-left: 1px solid #3a3f4b; }}
+QAbstractSpinBox::up-button {{ subcontrol-position: top right; border-top-right-radius: 3px; }}
+QAbstractSpinBox::down-button {{ subcontrol-position: bottom right; border-bottom-right-radius: 3px; }}
+QAbstractSpinBox::up-button:hover, QAbstractSpinBox::down-button:hover {{ background: #3a4150; }}
+QAbstractSpinBox::up-arrow {{ image: url({up}); width: 9px; height: 6px; }}
+QAbstractSpinBox::down-arrow, QComboBox::down-arrow {{ image: url({down}); width: 9px; height: 6px; }}
+QComboBox::drop-down {{ border: 0; width: 18px; }}
+"""
+
+
+def indicator_images(folder: Path | None = None) -> dict[str, Path]:
+    """The tick and arrow SVGs (written once into ``folder``, default a per-user temp folder)."""
+    folder = Path(folder) if folder else Path(tempfile.gettempdir()) / f"relstudio-theme-{getpass.getuser()}"
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for name, svg in _SVG.items():
+        path = folder / f"{name}.svg"
+        if not path.exists() or path.read_text() != svg:
+            path.write_text(svg)
+        paths[name] = path
+    return paths
+
+
+def stylesheet(folder: Path | None = None) -> str:
+    """The whole stylesheet: :data:`STYLESHEET` plus the check-box and arrow rules."""
+    images = {k: p.as_posix() for k, p in indicator_images(folder).items()}
+    return STYLESHEET + _INDICATORS.format(frame=INDICATOR_FRAME, base=BASE, accent=ACCENT, text=TEXT, **images)
+
 
 def apply(app) -> None:
     """Dark Fusion palette and stylesheet on ``app``; pyqtgraph antialiasing."""
@@ -72,5 +128,5 @@ def apply(app) -> None:
     for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
         pal.setColor(QPalette.ColorGroup.Disabled, role, QColor("#5c626e"))
     app.setPalette(pal)
-    app.setStyleSheet(STYLESHEET)
+    app.setStyleSheet(stylesheet())
     pg.setConfigOptions(antialias=True, foreground=TEXT_DIM, background=PLOT_BG)

@@ -2,7 +2,9 @@
 
 :class:`ViewpointSets` is a ``dict`` (``doc.viewpoints``: the session and the
 viewpoint panel read it as one) that also loads, keeps and removes viewpoints
-through :mod:`relstudio.core.viewpoints`. It knows nothing of relevance: the
+through :mod:`relstudio.core.viewpoints`. The shipped presets come first (those
+whose every expert is in the library), then the user's (a user's viewpoint of
+the same name wins). It knows nothing of relevance: the
 :class:`~relstudio.gui.document.Document` applies and compares viewpoints.
 """
 
@@ -14,16 +16,26 @@ from relstudio.core.errors import RelstudioError
 
 
 class ViewpointSets(dict):
-    def __init__(self, *, folder: Path | None, resolve):
-        """``folder``: where they are saved (``None``: the user's); ``resolve``: labels → usable fingerprints."""
+    def __init__(self, *, folder: Path | None, resolve, shipped: bool = True):
+        """``folder``: where they are saved (``None``: the user's); ``resolve``: labels → usable fingerprints;
+        ``shipped``: also list the shipped presets."""
         super().__init__()
         self.folder = folder
         self.resolve = resolve
+        self.shipped = shipped
+        self.first_screen: dict[str, str] = {}  # "enabled" / "compared" → the shipped preset's name
 
     def load(self) -> None:
-        """Add the saved viewpoints whose experts are (at least partly) in the library."""
-        from relstudio.core.viewpoints import list_viewpoints
+        """Add the shipped presets whose experts are all in the library, then the saved viewpoints whose
+        experts are (at least partly) in it."""
+        from relstudio.core.viewpoints import list_viewpoints, shipped_viewpoints
 
+        for vp in shipped_viewpoints() if self.shipped else []:
+            fps = self.resolve(vp.experts)
+            if len(fps) == len(vp.experts):
+                self[vp.name] = tuple(fps)
+                if vp.first_screen:
+                    self.first_screen[vp.first_screen] = vp.name
         for vp in list_viewpoints(folder=self.folder):
             fps = self.resolve(vp.experts)
             if fps:

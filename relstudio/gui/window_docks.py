@@ -4,6 +4,7 @@
 queue), places them on the window and returns them; the window wires their
 signals to its commands. The first time, the collection and training docks
 start hidden (:func:`restore_layout`); later the user's layout is restored.
+View ▸ Reset layout (:func:`reset_layout`) puts docks and sizes back.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from relstudio.gui.panels.collection_panel import CollectionPanel
 from relstudio.gui.panels.expert_panel import ExpertPanel
 from relstudio.gui.panels.viewpoint_panel import ViewpointPanel
 from relstudio.gui.training.queue_panel import TrainingPanel
+
+BOTTOM_HEIGHT = {"collection": 260, "training": 150}  # px: first heights of the bottom docks
 
 
 @dataclass
@@ -58,29 +61,56 @@ def add_docks(window: QMainWindow, *, doc, training) -> Docks:
     experts.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
     experts.setMinimumWidth(300)
-    window.resizeDocks([experts], [340], Qt.Orientation.Horizontal)
     window.setCorner(Qt.Corner.BottomRightCorner, right)
 
     enabled = lambda: [e for e in (doc.roster.entry(f) for f in doc.enabled) if e is not None]  # noqa: E731
-    collection_panel = CollectionPanel(enabled, cache=doc.cache, device=doc.device.type)
+    collection_panel = CollectionPanel(enabled, cache=doc.cache, device=doc.device.type if doc.engine_ready else "cpu")
+    doc.engineReady.connect(lambda: setattr(collection_panel, "device", doc.device.type))  # no torch before
     collection = _dock(window, "Collection", "collection", collection_panel, bottom)
-    window.resizeDocks([collection], [220], Qt.Orientation.Vertical)
 
     classification_panel = ClassificationPanel(doc)
     classification = _dock(window, "Classification", "classification", classification_panel, right)
-    window.resizeDocks([experts, classification], [470, 400], Qt.Orientation.Vertical)
-    window.resizeDocks([experts], [390], Qt.Orientation.Horizontal)
     training_panel = TrainingPanel(training)
     training_dock = _dock(window, "Training", "training", training_panel, bottom)
-    return Docks(expert_panel, viewpoint_panel, experts, collection_panel, collection, classification_panel,
-                 classification, training_panel, training_dock)
+    docks = Docks(expert_panel, viewpoint_panel, experts, collection_panel, collection, classification_panel,
+                  classification, training_panel, training_dock)
+    _default_sizes(window, docks)
+    return docks
+
+
+def _default_sizes(window: QMainWindow, docks: Docks) -> None:
+    """The side column 390 px wide, experts above classification (about 5:4), bottom docks at a useful height."""
+    window.resizeDocks([docks.experts, docks.classification], [470, 400], Qt.Orientation.Vertical)
+    window.resizeDocks([docks.experts], [390], Qt.Orientation.Horizontal)
+    window.resizeDocks([docks.collection], [BOTTOM_HEIGHT["collection"]], Qt.Orientation.Vertical)
+    if docks.training.isVisible():
+        window.resizeDocks([docks.training], [BOTTOM_HEIGHT["training"]], Qt.Orientation.Vertical)
+
+
+def reset_layout(window: QMainWindow, docks: Docks, timeline=None) -> None:
+    """View ▸ Reset layout: every dock docked in its place at its first size (the collection and training
+    docks keep whether they show), the experts and classification shown, the views' split as at first."""
+    right, bottom = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
+    shown = {d: d.isVisible() for d in (docks.collection, docks.training)}
+    for dock, area in ((docks.experts, right), (docks.classification, right), (docks.collection, bottom),
+                       (docks.training, bottom)):
+        dock.setFloating(False)
+        window.addDockWidget(area, dock)  # moves it back to its area, out of any tab group
+    window.splitDockWidget(docks.experts, docks.classification, Qt.Orientation.Vertical)
+    docks.experts.show()
+    docks.classification.show()
+    for dock, on in shown.items():
+        dock.setVisible(on)
+    _default_sizes(window, docks)
+    if timeline is not None:
+        timeline.reset_sizes()
 
 
 def show_training(window: QMainWindow, docks: Docks) -> None:
     """Show the Training dock (when a training is queued) at a useful height."""
     if not docks.training.isVisible():
         docks.training.show()
-        window.resizeDocks([docks.training], [150], Qt.Orientation.Vertical)
+        window.resizeDocks([docks.training], [BOTTOM_HEIGHT["training"]], Qt.Orientation.Vertical)
 
 
 def restore_layout(window: QMainWindow, docks: Docks, settings) -> None:

@@ -5,7 +5,6 @@ import pytest
 
 from relstudio.core.cache import ProbabilityCache
 from relstudio.core.collection.batch import analyze_collection
-from relstudio.core.collection.excerpts import best_windows
 from relstudio.core.collection.ranking import precision_at, rank
 from relstudio.core.errors import ParameterError
 from relstudio.core.progress import run_task
@@ -54,14 +53,16 @@ def test_rank_by_relevance_and_errors(table):
         rank(table, what="albums")
 
 
-def test_best_windows_are_non_overlapping_and_best_first():
-    score = np.array([0, 1, 5, 5, 1, 0, 0, 3, 3, 0], float)
-    assert best_windows(score, 2, 3) == [(2, 4, 5.0), (7, 9, 3.0), (0, 2, 0.5)]
-    assert best_windows(score, 20, 2) == [(0, 10, 1.8)]
-    assert best_windows(np.zeros(4), 2, 5) == [(0, 2, 0.0), (2, 4, 0.0)]
-    assert best_windows(np.zeros(0), 2, 1) == []
-    with pytest.raises(ParameterError):
-        best_windows(score, 0, 1)
+def test_excerpts_are_passages_best_first_and_apart(table):
+    # excerpts are passages (issue 13): best first by peak, never overlapping within a track
+    for row in table.rows:
+        for group in [row["excerpts"], *row["class_excerpts"].values()]:
+            assert [e["relevance"] for e in group] == sorted((e["relevance"] for e in group), reverse=True)
+            spans = sorted((e["start"], e["end"]) for e in group)
+            assert all(a_end <= b_start + 1e-6 for (_, a_end), (b_start, _) in zip(spans, spans[1:])), spans
+            # min_passage; a clip too short for one gets its best window alone
+            assert len(group) == 1 or all(e["end"] - e["start"] >= 1.0 - 1e-6 for e in group)
+    assert all(row["excerpts"] for row in table.rows)
 
 
 def test_a_class_name_finds_its_family_label():

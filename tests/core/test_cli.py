@@ -28,8 +28,12 @@ def track(tmp_path):
 
 def test_analyze_csv(library, track, capsys):
     assert main(["analyze", str(track), "--library", str(library), "--no-cache"]) == 0
-    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert set(rows[0]) == {"start", "end", "relevance", "winner", "p_noise", "p_tone"}
+    out = capsys.readouterr().out
+    comment, body = out.split("\n", 1)
+    assert comment.startswith("# relevance settings: ") and json.loads(comment.split(": ", 1)[1])["resolution"] == 1.0
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert set(rows[0]) == {"start", "end", "level_db", "evidence", "relevance", "winner", "window_relevance",
+                            "window_winner", "passage", "p_noise", "p_tone"}
     winners = [r["winner"] for r in rows]
     assert winners[2] == "tone" and winners[-3] == "noise"
     assert all(0 <= float(r["relevance"]) <= 1 for r in rows)
@@ -80,16 +84,18 @@ def test_experts_list_show_check(library, tmp_path, capsys):
         (library / "junk.expert.safetensors").unlink()
 
 
-def test_demo_lists_the_most_relevant_moments_apart(library, track, capsys):
-    assert main(["demo", str(track), "--library", str(library), "--top", "3", "--spacing", "1.0",
-                 "--device", "cpu"]) == 0
+def test_demo_lists_the_best_passages(library, track, capsys):
+    assert main(["demo", str(track), "--library", str(library), "--top", "3", "--resolution", "0.5",
+                 "--min-passage", "0.5", "--device", "cpu"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("track one.wav: 3.0 s, ") and "experts: " in out
+    assert out.startswith("track one.wav: 3.0 s, ") and "experts: " in out and "windows of 0.5 s" in out
     table = out.split("winner\n", 1)[1].split("\n\n", 1)[0].splitlines()
-    moments = [(float(m) * 60 + float(s), float(r), w) for (m, s), r, w in
-               ((line.split()[0].split(":"), line.split()[1], line.split()[2]) for line in table)]
-    assert len(moments) == 3
-    assert [r for _, r, _ in moments] == sorted((r for _, r, _ in moments), reverse=True)
-    assert all(abs(a[0] - b[0]) >= 1.0 - 0.1 for a in moments for b in moments if a is not b)
-    assert {w for _, _, w in moments} <= {"tone", "noise"}
+    rows = [line.split() for line in table]
+    spans = [tuple(float(m) * 60 + float(s) for m, s in (t.split(":") for t in row[0].split("–"))) for row in rows]
+    peaks = [float(row[1]) for row in rows]
+    assert 1 <= len(rows) <= 3 and peaks == sorted(peaks, reverse=True)
+    assert all(end - start >= 0.5 - 0.05 for start, end in spans)
+    ordered = sorted(spans)
+    assert all(a[1] <= b[0] + 1e-6 for a, b in zip(ordered, ordered[1:]))  # passages never overlap
+    assert {row[3] for row in rows} <= {"tone", "noise"}
     assert "winner share over the track: " in out

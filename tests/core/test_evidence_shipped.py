@@ -39,8 +39,10 @@ def test_silence_and_hiss_have_no_relevance_and_no_winner(analysed, family):
     if not chosen:
         pytest.skip(f"no shipped {family} experts")
     sub = a.select(chosen)
+    np.testing.assert_array_equal(sub.evidence, weights)  # the analysis carries the same evidence
     view = relevance_view(probs=sub.probs, weights=weights, times=sub.times, centres=sub.centres,
                           duration=sub.duration, threshold=0.0)
+    assert view.passages == sub.view(threshold=0.0).passages
     win = view.windows
     for name, second in (("silence", 4), ("hiss", 9), ("tail", 15)):  # 1-s windows whose segments read no music
         assert EVIDENCE_REGIONS[name][0] <= second < EVIDENCE_REGIONS[name][1]

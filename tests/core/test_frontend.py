@@ -91,3 +91,23 @@ def test_segment_geometry():
     assert np.isclose(times[2, 1] - times[2, 0], span)
     centres = cfg.segment_centres(4)
     assert np.allclose(centres[1:], (times[1:, 0] + times[1:, 1]) / 2)
+
+
+@pytest.mark.parametrize("fe", [FrontendConfig(), FrontendConfig.small(), FrontendConfig(mel_htk=True, fmin=30.0)])
+def test_mel_centres_match_librosa(fe):
+    import librosa
+
+    want = librosa.mel_frequencies(n_mels=fe.n_mels + 2, fmin=fe.fmin, fmax=fe.fmax, htk=fe.mel_htk)[1:-1]
+    np.testing.assert_allclose(fe.mel_centres_hz(), want, rtol=1e-9, atol=1e-6)
+
+
+@pytest.mark.parametrize("fe", [FrontendConfig(), FrontendConfig.small(), FrontendConfig(mel_htk=True, fmin=30.0),
+                                FrontendConfig(mel_norm=None)])
+def test_mel_filters_bit_identical_to_librosa(fe):
+    import librosa
+
+    from relstudio.core.frontend import _mel_basis_np
+
+    want = librosa.filters.mel(sr=fe.sample_rate, n_fft=fe.n_fft, n_mels=fe.n_mels, fmin=fe.fmin, fmax=fe.fmax,
+                               htk=fe.mel_htk, norm=fe.mel_norm)
+    assert np.array_equal(_mel_basis_np(fe), want)

@@ -104,6 +104,8 @@ class ScriptedDialogs:
         self.answers: list = []
         self.errors: list[tuple[str, str]] = []
         self.infos: list[tuple[str, str]] = []
+        self.asked: list[tuple[str, str]] = []  # questions put by unsaved() and choose()
+        self.notes: list[tuple[str, str, dict]] = []  # notify(): title, text, {button: action}
 
     def _next(self, default):
         return self.answers.pop(0) if self.answers else default
@@ -122,6 +124,17 @@ class ScriptedDialogs:
 
     def text(self, *a, **k):
         return self._next(None)
+
+    def unsaved(self, title, message):
+        self.asked.append((title, message))
+        return self._next("discard")  # tests that do not answer may close their window
+
+    def choose(self, title, message, choices):
+        self.asked.append((title, message))
+        return self._next(None)
+
+    def notify(self, title, message, actions):
+        self.notes.append((title, message, actions))
 
     def error(self, title, message):
         self.errors.append((title, message))
@@ -158,6 +171,20 @@ def cache(tmp_path):
     from relstudio.core.cache import ProbabilityCache
 
     return ProbabilityCache(tmp_path / "probs")
+
+
+def make_window(qtbot, library, cache, folder, *, dialogs=None, size=(1200, 800)):
+    """A shown MainWindow on ``library`` with a fake audio stream and scripted dialogs (viewpoints in ``folder``)."""
+    from relstudio.gui.document import Document
+    from relstudio.gui.main_window import MainWindow
+    from relstudio.gui.playback import Player
+
+    doc = Document(library=library, cache=cache, device="cpu", viewpoint_folder=folder / "vp")
+    w = MainWindow(doc, player=Player(FakeBackend()), dialogs=dialogs if dialogs is not None else ScriptedDialogs())
+    qtbot.addWidget(w)
+    w.resize(*size)
+    w.show()
+    return w
 
 
 def wait_idle(qtbot, doc, timeout: float = 30.0) -> None:

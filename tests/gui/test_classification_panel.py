@@ -6,14 +6,16 @@ import torch
 from PySide6.QtCore import QPoint, Qt
 
 from relstudio.core.analysis import analyze
+from relstudio.core.audibility import track_evidence
 from relstudio.core.audio import load_audio
-from relstudio.core.classification import segment_shares, top_segments
+from relstudio.core.classification import clip_scores, segment_shares
 from relstudio.core.experts.library import ExpertLibrary
 from relstudio.core.experts.relnet_file import load_classifier
 from relstudio.core.frontend import features, to_tensor
 from relstudio.core.progress import run_task
 from relstudio.core.relevance import fuse
 from relstudio.core.training.pipeline import train
+from relstudio.gui.classification import class_passages
 from relstudio.gui.document import Document
 from relstudio.gui.main_window import MainWindow
 from relstudio.gui.playback import Player
@@ -57,18 +59,21 @@ def test_panel_shows_the_core_relnet_and_fusions(qtbot, window, trained, track):
     # fusions: core.relevance.fuse over the enabled experts' probabilities
     expected = run_task(analyze(clip, [experts[fps.index(f)] for f in doc.enabled], device="cpu", keep_mel=False))
     for i, fp in enumerate(doc.enabled):
-        assert panel.value(fp, "SUM") == pytest.approx(fuse(expected.probs, "SUM")[i], abs=1e-6)
-        assert panel.value(fp, "RV") == pytest.approx(fuse(expected.probs, "RV")[i], abs=1e-6)
-    # RELNET: the model's own forward pass over the whole track
+        e = expected.evidence  # silent segments take no part
+        assert panel.value(fp, "SUM") == pytest.approx(fuse(expected.probs, "SUM", weights=e)[i], abs=1e-6)
+        assert panel.value(fp, "RV") == pytest.approx(fuse(expected.probs, "RV", weights=e)[i], abs=1e-6)
+    # RELNET: the model's own segment outputs over the whole track, pooled over the audible segments
+    # (issue 13: silence takes no part; with every segment audible this is RelNet.forward)
     relnet = load_classifier(trained[1].models["relnet"], experts=experts)
     with torch.no_grad():
-        out = relnet.module(features(to_tensor(clip.samples), FRONTEND)[None])[0].numpy()
+        seg_p, seg_r = relnet.module.segment_outputs(features(to_tensor(clip.samples), FRONTEND)[None])
+    out = clip_scores(seg_p[0].numpy(), seg_r[0].numpy(), evidence=expected.evidence)
     for c, (_label, fp) in enumerate(relnet.info.experts):
         assert panel.value(fp, "RELNET") == pytest.approx(float(out[c]), abs=1e-5)
     assert sum(panel.value(fp, "RELNET") for fp in fps) == pytest.approx(1.0, abs=1e-6)
 
 
-def test_clicking_a_score_highlights_the_segments_behind_it(qtbot, window):
+def test_clicking_a_score_highlights_the_passages_behind_it(qtbot, window):
     doc, panel = window.doc, window.classification_panel
     view = window.timeline.relevance
     item = panel.table.topLevelItem(1)
@@ -77,26 +82,33 @@ def test_clicking_a_score_highlights_the_segments_behind_it(qtbot, window):
     x = panel.table.header().sectionPosition(3) + 5  # the RV column
     qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, rect.center().y()))
     assert doc.classification.highlight_key == (fp, "RV")
-    cur = doc.current()
-    want = top_segments(segment_shares(cur.probs, "RV", doc.enabled.index(fp)), 5)
-    assert list(doc.classification.highlighted) == list(want)
-    assert view.contribution_overlay.segments == list(want)
-    assert panel.segments.count() == len(want)
-    # RELNET shares: relevance-weighted class probabilities of each segment
+    cur, rel_view = doc.current(), doc.relevance.view()
+    shares = segment_shares(cur.probs, "RV", doc.enabled.index(fp), weights=cur.evidence)  # evidence-aware
+    want = class_passages(rel_view, shares)
+    assert doc.classification.highlighted == want and 1 <= len(want) <= 5
+    per_window = np.bincount(rel_view.windows.segment_window, weights=shares, minlength=rel_view.windows.n_windows)
+    for p, share in want:  # each passage holds the shares of its windows; the largest first
+        assert share == pytest.approx(per_window[p.first:p.stop].sum())
+    assert [s for _p, s in want] == sorted((s for _p, s in want), reverse=True)
+    assert view.contribution_overlay.passages == [p for p, _s in want]
+    assert panel.passages.count() == len(want)
+    # RELNET shares: relevance-weighted class probabilities of each audible segment
     doc.classification.highlight(fp, "RELNET")
     res = doc.classification.result
     c = res.experts.index(fp)
-    shares = res.segment_probs[:, c] * res.weights
-    assert list(doc.classification.highlighted) == list(top_segments(shares / shares.sum(), 5))
-    # clicking a listed segment selects it and brings it into view
+    relnet_shares = res.segment_probs[:, c] * res.weights * cur.evidence
+    got, want = doc.classification.highlighted, class_passages(rel_view, relnet_shares / relnet_shares.sum())
+    assert [(p.start, p.end) for p, _s in got] == [(p.start, p.end) for p, _s in want]
+    np.testing.assert_allclose([s for _p, s in got], [s for _p, s in want], rtol=1e-9)
+    # clicking a listed passage brings it into view with the cursor on it
     window.timeline.set_view_range(0.0, 0.5)
-    k = int(doc.classification.highlighted[-1])
-    item = panel.segments.item(panel.segments.count() - 1)
-    assert item.text().startswith(f"#{panel.segments.count()} ") and "P " in item.text() and "× R " in item.text()
-    qtbot.mouseClick(panel.segments.viewport(), Qt.MouseButton.LeftButton,
-                     pos=panel.segments.visualItemRect(item).center())
+    p = doc.classification.highlighted[-1][0]
+    item = panel.passages.item(panel.passages.count() - 1)
+    assert item.text().startswith(f"#{panel.passages.count()} ") and "P " in item.text() and "winner " in item.text()
+    qtbot.mouseClick(panel.passages.viewport(), Qt.MouseButton.LeftButton,
+                     pos=panel.passages.visualItemRect(item).center())
     t0, t1 = window.timeline.view_range()
-    assert doc.selected == k and t0 <= doc.analysis.centres[k] <= t1 and t1 - t0 == pytest.approx(0.5)
+    assert t0 <= p.start and p.end <= t1 and doc.position == pytest.approx(p.start)
 
 
 def test_without_all_its_experts_no_relnet_then_enable_them(qtbot, window):
@@ -140,6 +152,8 @@ def test_when_several_relnets_match_the_user_picks_one(qtbot, window, tmp_path, 
     clip = load_audio(track, rate=FRONTEND.sample_rate)
     model = load_classifier(other.path, experts=experts)
     with torch.no_grad():
-        out = model.module(features(to_tensor(clip.samples), FRONTEND)[None])[0].numpy()
+        seg_p, seg_r = model.module.segment_outputs(features(to_tensor(clip.samples), FRONTEND)[None])
+    _, evidence = track_evidence(clip.samples, frontend=FRONTEND)  # silent segments take no part (issue 13)
+    out = clip_scores(seg_p[0].numpy(), seg_r[0].numpy(), evidence=evidence)
     for c, (_label, fp) in enumerate(other.experts):
         assert panel.value(fp, "RELNET") == pytest.approx(float(out[c]), abs=1e-5)

@@ -46,7 +46,8 @@ def test_toggling_runs_no_inference_and_new_experts_run_alone(qtbot, doc, track)
     with qtbot.waitSignal(doc.relevanceChanged, timeout=1000):
         doc.set_expert_enabled(c, False)
     assert doc.runs == runs and doc.cache.misses == misses and not doc.runner.busy
-    np.testing.assert_allclose(doc.current().relevance, relevance(doc.analysis.probs[:2]), atol=1e-9)
+    e = doc.analysis.evidence
+    np.testing.assert_allclose(doc.current().relevance, relevance(doc.analysis.probs[:2], weights=e), atol=1e-9)
     doc.set_expert_enabled(c, True)
     assert doc.runs == runs and [e.fingerprint for e in doc.current().experts] == [a, b, c]
 
@@ -69,8 +70,9 @@ def test_viewpoints_and_comparison(qtbot, doc, track, tmp_path):
     doc.set_compare("three")
     doc.open_track(track)
     wait_idle(qtbot, doc)
-    np.testing.assert_allclose(doc.compared().relevance, relevance(doc.analysis.select([a, b, c]).probs))
-    np.testing.assert_allclose(doc.current().relevance, relevance(doc.analysis.select([a, b]).probs))
+    e = doc.analysis.evidence
+    np.testing.assert_allclose(doc.compared().relevance, relevance(doc.analysis.select([a, b, c]).probs, weights=e))
+    np.testing.assert_allclose(doc.current().relevance, relevance(doc.analysis.select([a, b]).probs, weights=e))
     doc.apply_viewpoint("three")
     assert doc.enabled == [a, b, c]
     doc.remove_viewpoint("three")
@@ -82,20 +84,20 @@ def test_threshold_auto_then_fixed(qtbot, doc, track):
     doc.open_track(track)
     wait_idle(qtbot, doc)
     assert doc.threshold_is_auto
-    assert doc.threshold == pytest.approx(doc.current().threshold_for_top(0.1))
+    windows = doc.current().view().windows  # the top 10 % of the audible 1-s windows
+    assert doc.threshold == pytest.approx(float(np.quantile(windows.relevance[windows.audible], 0.9)))
     assert doc.threshold_note == " (top 10 %)"
     doc.set_threshold(1.7)
     assert doc.threshold == 1.0 and not doc.threshold_is_auto and doc.threshold_note == ""
 
 
-def test_the_threshold_text_follows_the_automatic_fraction(qtbot, doc, track, monkeypatch):
-    from relstudio.gui import document
-
-    monkeypatch.setattr(document, "AUTO_TOP_FRACTION", 0.25)
+def test_the_threshold_text_follows_the_automatic_fraction(qtbot, doc, track):
     doc.set_enabled(doc.roster.usable_fingerprints())
     doc.open_track(track)
     wait_idle(qtbot, doc)
-    assert doc.threshold == pytest.approx(doc.current().threshold_for_top(0.25))
+    doc.relevance.set_settings(doc.relevance.settings.replace(top_fraction=0.25))
+    windows = doc.current().view().windows
+    assert doc.threshold == pytest.approx(float(np.quantile(windows.relevance[windows.audible], 0.75)))
     assert doc.threshold_note == " (top 25 %)"
 
 
@@ -155,7 +157,7 @@ def test_import_copies_and_lists_unusable_files_with_reason(qtbot, doc, tmp_path
     assert not entry.ok and entry.error
 
 
-def test_default_experts_are_the_sound_and_genre_families_one_per_class(qtbot, tmp_path, cache):
+def test_default_experts_are_one_family_the_genres_first(qtbot, tmp_path, cache):
     import torch
 
     from relstudio.core.experts.expert_file import save_expert
@@ -178,6 +180,6 @@ def test_default_experts_are_the_sound_and_genre_families_one_per_class(qtbot, t
                    viewpoint_folder=tmp_path / "vp")
     try:
         labels = [doc.roster.entry(f).label for f in doc.roster.default_enabled()]
-        assert labels == ["metal (sound)", "organ (sound)", "speech (sound)", "orchestral (genre)"]
+        assert labels == ["metal (genre)", "orchestral (genre)"]  # one family: taxonomies never mix
     finally:
         doc.close()

@@ -129,9 +129,11 @@ def test_pause_resume_seek(player):
     p.poll()
     assert p.position == pytest.approx(2000 / 16000)
     p.pause()
-    assert p.state == "paused" and not backend.stream.active
+    assert p.state == "paused" and backend.stream.active  # the stream runs on, silent
+    assert not backend.stream.pump(1, 300).any() and p.position == pytest.approx(2000 / 16000)
     p.resume()
     assert p.state == "playing" and backend.stream.active
+    np.testing.assert_array_equal(backend.stream.pump(1, 100)[:, 0], p._buffer[2000:2100, 0])
     p.seek(0.5)
     out = backend.stream.pump(1, 100)
     np.testing.assert_array_equal(out[:, 0], p._buffer[8000:8100, 0])
@@ -139,10 +141,37 @@ def test_pause_resume_seek(player):
     assert p.state == "stopped"
 
 
+def test_one_stream_is_started_once_and_kept_for_every_play(player):
+    p, backend = player
+    assert len(backend.streams) == 1 and backend.stream.active  # started with the track, before any click
+    for t0 in (0.1, 0.5, 0.2):
+        p.play_ranges([(t0, t0 + 0.05)])
+        assert p.position == pytest.approx(t0)  # the cursor moves at once
+        play_out(p, backend.stream, frames=256)
+    p.stop()
+    p.set_audio(np.zeros(800, np.float32), 16000)  # same format: same stream
+    assert len(backend.streams) == 1 and backend.stream.active and not backend.stream.closed
+    p.set_audio(np.zeros(800, np.float32), 22050)
+    assert len(backend.streams) == 2 and backend.streams[0].closed and backend.stream.active
+
+
+def test_a_loop_wraps_seamlessly_until_it_is_turned_off(player):
+    p, backend = player
+    p.play_ranges([(0.25, 0.26)], loop=True)  # 160 samples, blocks of 700 straddle the wrap
+    out = backend.stream.pump(4, 700)[:, 0]
+    period = p._buffer[4000:4160, 0]
+    np.testing.assert_array_equal(out, np.tile(period, 4 * 700 // 160 + 1)[: 4 * 700])
+    p.poll()
+    assert p.state == "playing" and p.looping
+    p.set_loop(False)
+    rec = play_out(p, backend.stream, frames=700)
+    assert p.state == "stopped" and not rec[200:].any()
+
+
 def test_callback_allocates_no_arrays(player):
     p, backend = player
     p.set_audio(np.zeros(48000 * 20, np.float32), 48000)
-    p.play_ranges([(0.0, 19.0)])
+    p.play_ranges([(0.0, 0.05), (1.0, 1.03)], loop=True)  # wraps many times inside every block
     out = np.zeros((8192, 1), np.float32)  # 32 KiB per block: any copy would show
     p._callback(out, 8192, None, None)
     tracemalloc.start()

@@ -41,8 +41,9 @@ def _until(qtbot, cond, timeout=60.0):
         qtbot.wait(20)
 
 
-def _to_settings(qtbot, wizard, dataset):
-    assert wizard.currentId() == SOURCE and not wizard.source_page.isComplete()
+def _to_settings(qtbot, wizard, dataset, *, remembered=False):
+    """``remembered``: a training started before, so the wizard opens with its folder."""
+    assert wizard.currentId() == SOURCE and wizard.source_page.isComplete() == remembered
     wizard.dialogs.answers.append(str(dataset))
     wizard.source_page._choose_folder()  # "Folder…" answered by the scripted dialog
     assert wizard.source_page.isComplete()
@@ -61,7 +62,7 @@ def _small(page, *, epochs=4, patience=3):
     page.lr.setValue(0.005)
 
 
-def test_wizard_trains_in_the_background_and_the_new_experts_are_enabled(qtbot, window, dataset):
+def test_wizard_trains_in_the_background_and_the_new_experts_are_added_on_request(qtbot, window, dataset):
     doc = window.doc
     before = list(doc.enabled)
     wizard = window.models.open_training_wizard()
@@ -103,9 +104,16 @@ def test_wizard_trains_in_the_background_and_the_new_experts_are_enabled(qtbot, 
     relnet = next(r for r in ev.rows if r["model"] == "RELNET")
     assert wizard.results_page.value("RELNET", "MAP@3") == f"{relnet['map@3']:.3f}"
     assert wizard.results_page.experts.rowCount() == 3
-    # the new experts are in the panel, ticked, and analysed on the open track
+    # the new experts are in the panel, the open view is untouched (issue 16, point 3) ...
     new = [e.info.fingerprint for e in doc.library.usable() if e.path.parent == job.outcome.folder]
-    assert len(new) == 3 and doc.enabled == before + new
+    assert len(new) == 3 and doc.enabled == before
+    assert window.expert_panel.item_for(new[0]).checkState(0) == Qt.CheckState.Unchecked
+    title, text, actions = window.dialogs.notes[-1]
+    assert title == "Training finished" and "3 experts" in text and list(actions) == ["Add to view"]
+    assert "unchanged" in wizard.results_page.summary.text() and wizard.results_page.add_button.isEnabled()
+    # ... until "Add to view" (the notification's button; the results page has the same one)
+    actions["Add to view"]()
+    assert doc.enabled == before + new
     for fp in new:
         item = window.expert_panel.item_for(fp)
         assert item is not None and item.checkState(0) == Qt.CheckState.Checked
@@ -125,19 +133,26 @@ def test_cancel_leaves_nothing_and_the_queue_runs_the_next(qtbot, window, datase
     first = wizard.job
     # a second training, queued behind the first from another wizard
     second_wizard = window.models.open_training_wizard()
-    _to_settings(qtbot, second_wizard, dataset)
+    _to_settings(qtbot, second_wizard, dataset, remembered=True)
+    assert second_wizard.settings_page.epochs.value() == 5000  # the last started training's settings
     second_wizard.classes_page.set_checked({"clicks", "tone"})
     _small(second_wizard.settings_page, epochs=2, patience=2)
     second_wizard.settings_page.name.setText("short")
     second_wizard.settings_page.relnet.setChecked(False)
     second_wizard.next()
     second = second_wizard.job
+    third = window.models.open_training_wizard()  # remembers the last one started
+    page = third.settings_page
+    assert third.source_page.path.text() == str(dataset) and page.epochs.value() == 2 and page.patience.value() == 2
+    assert not page.relnet.isChecked() and page.lr.value() == 0.005 and page.hidden.value() == 8
+    third.reject()
     assert second.state == QUEUED and q.ahead_of(second) == 1
     assert "Waiting: 1 training" in second_wizard.progress_page.state.text()
     _until(qtbot, lambda: first.history, 30)  # the live plot has its first epoch
     assert wizard.progress_page.plot.curves
     qtbot.mouseClick(wizard.progress_page.cancel_button, Qt.MouseButton.LeftButton)
     assert first.state == CANCELLED and "Cancelled" in wizard.progress_page.state.text()
+    assert wizard.progress_page.note.isHidden()  # no "the training goes on in the background" after Cancel
     _until(qtbot, lambda: second.finished)
     assert q.wait()
     assert second.state == DONE and second.outcome.folder.name == "short"

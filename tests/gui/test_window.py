@@ -57,11 +57,15 @@ def test_curve_shows_the_core_relevance(opened, library, track):
     assert doc.enabled == doc.roster.usable_fingerprints()  # first start: every usable expert (no shipped families)
     clip = load_audio(track, rate=FRONTEND.sample_rate)
     expected = run_task(analyze(clip, [library.load(e) for e in library.usable()], device="cpu"))
+    windows = expected.view().windows  # the default settings: 1-s windows
     x, y = view.curve.getData()
+    np.testing.assert_allclose(x, windows.times.mean(axis=1))
+    np.testing.assert_allclose(y, windows.relevance, atol=1e-6)
+    x, y = view.segment_curve.getData()  # the raw segment curve behind the windows
     np.testing.assert_allclose(x, expected.centres)
     np.testing.assert_allclose(y, expected.relevance, atol=1e-6)
-    assert len(view.bars) >= 1 and view.label_segments
-    assert all(expected.relevance[k] >= doc.threshold for k in view.label_segments)
+    assert len(view.bars) >= 1 and view.labels.passages
+    assert all(p.peak >= doc.threshold for p in view.labels.passages)
     wave = opened.timeline.waveform
     assert 0 < wave.points_drawn <= 2 * wave.pixel_width() + 4  # min/max envelope, not 128 000 samples
     assert opened.timeline.spectrogram.columns_drawn > 0
@@ -76,63 +80,41 @@ def test_toggling_an_expert_redraws_without_inference(opened):
     item.setCheckState(0, Qt.CheckState.Unchecked)
     assert doc.enabled == [a, c]
     _, y = view.curve.getData()
-    from relstudio.core.relevance import relevance
-
-    np.testing.assert_allclose(y, relevance(doc.analysis.select([a, c]).probs), atol=1e-9)
-    assert not np.allclose(y, relevance(doc.analysis.probs))
+    np.testing.assert_allclose(y, doc.analysis.select([a, c]).view().windows.relevance, atol=1e-9)
+    assert not np.allclose(y, doc.analysis.view().windows.relevance)
     assert doc.runs == runs and doc.cache.misses == misses and not doc.runner.busy
 
 
-def test_clicking_a_peak_plays_that_segment_with_margin(qtbot, opened):
+def test_clicking_a_peak_label_plays_its_passage_with_margin(qtbot, opened):
     doc, view = opened.doc, opened.timeline.relevance
     opened.playback.set_margin(0.1)
-    cur = doc.current()
-    k = view.label_segments[0]
-    pos = view.view_to_widget(float(cur.centres[k]), float(cur.relevance[k]) * 0.5)
+    p = view.labels.passages[0]
+    label = view.labels.items[0]
+    pos = view.mapFromScene(label.sceneBoundingRect().center())
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
-    assert doc.selected == k and opened.player.state == "playing"
+    assert opened.player.state == "playing" and doc.selected == doc.segment_at(p.peak_time)
     rec = play_out(opened.player, opened.backend.stream)
-    t0, t1 = cur.times[k]
-    a, b = _padded(t0, t1, 0.1, FRONTEND.sample_rate, len(_samples(opened)))
+    a, b = _padded(p.start, p.end, 0.1, FRONTEND.sample_rate, len(_samples(opened)))
     expected = _samples(opened)[a:b]
     np.testing.assert_array_equal(rec[: len(expected), 0], expected)
     assert not rec[len(expected):].any()
 
 
-def _expected_regions(cur, thr, margin, n):
-    """Contiguous runs of segments ≥ thr, padded by margin (in samples), overlaps merged."""
-    above = cur.relevance >= thr
-    runs, k = [], 0
-    while k < len(above):
-        if above[k]:
-            j = k
-            while j + 1 < len(above) and above[j + 1]:
-                j += 1
-            runs.append(_padded(cur.times[k, 0], cur.times[j, 1], margin, FRONTEND.sample_rate, n))
-            k = j + 1
-        else:
-            k += 1
+def test_play_highlighted_plays_the_passages_in_sequence(qtbot, opened):
+    doc, n = opened.doc, len(_samples(opened))
+    opened.playback.set_margin(0.05)
+    doc.set_threshold(float(np.quantile(doc.relevance.view().windows.relevance, 0.5)))
+    passages = doc.relevance.passages()
+    assert len(passages) >= 1
+    opened.act.play_highlighted.trigger()
+    rec = play_out(opened.player, opened.backend.stream)
     merged = []
-    for a, b in runs:
+    for p in passages:
+        a, b = _padded(p.start, p.end, 0.05, FRONTEND.sample_rate, n)
         if merged and a <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
         else:
             merged.append((a, b))
-    return merged
-
-
-def test_play_highlighted_plays_the_regions_in_sequence(qtbot, opened):
-    doc, n = opened.doc, len(_samples(opened))
-    opened.playback.set_margin(0.05)
-    for q in (0.97, 0.95, 0.9, 0.85, 0.8, 0.7, 0.6, 0.5):  # a threshold with separate regions
-        thr = float(np.quantile(doc.current().relevance, q))
-        merged = _expected_regions(doc.current(), thr, 0.05, n)
-        if len(merged) >= 2:
-            break
-    assert len(merged) >= 2
-    doc.set_threshold(thr)
-    opened.act.play_highlighted.trigger()
-    rec = play_out(opened.player, opened.backend.stream)
     expected = np.concatenate([_samples(opened)[a:b] for a, b in merged])
     np.testing.assert_array_equal(rec[: len(expected), 0], expected)
     assert not rec[len(expected):].any()
@@ -269,19 +251,22 @@ def test_session_saved_from_the_window_restores_view_and_recent_files(qtbot, ope
         other.close()
 
 
-def test_hover_shows_time_relevance_winner_and_every_probability(qtbot, opened):
+def test_hover_shows_window_and_segment_relevance_winner_and_every_probability(qtbot, opened):
     doc, view = opened.doc, opened.timeline.relevance
-    cur = doc.current()
+    cur, win = doc.relevance.segments(), doc.relevance.view().windows
     k = cur.n_segments // 2
+    w = int(win.segment_window[k])
     qtbot.mouseMove(view.viewport(), view.view_to_widget(float(cur.centres[k]), 0.3))
-    assert view.hover.text.isVisible()
-    text = view.hover.text.textItem.toPlainText()
+    assert view.hover.box.isVisible()
+    text = view.hover.text.toPlainText()
     from relstudio.gui.views.common import format_time
 
-    assert format_time(cur.times[k, 0]) in text and f"{cur.relevance[k]:.3f}" in text
-    assert f"winner {cur.labels[cur.winners[k]]}" in text
+    assert format_time(win.times[w, 0], decimals=2) in text and f"Rmax {win.relevance[w]:.3f}" in text
+    assert "(agreement: 1 − entropy) × top P" in text  # R and R_max explained in one line
+    assert f"winner {cur.labels[win.winners[w]]}" in text
+    assert f"Rmax {cur.relevance[k]:.3f}" in text  # the segment's own value
     for i, label in enumerate(cur.labels):
-        assert f"{label} {cur.probs[i, k]:.3f}" in text
+        assert f"{label} {win.probs[i, w]:.3f}" in text
 
 
 def test_dropping_an_audio_file_on_the_window_opens_it(qtbot, window, track):

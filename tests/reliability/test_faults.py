@@ -139,7 +139,8 @@ def test_cli_reports_the_fallback(monkeypatch, tmp_path, capsys, good_expert):
     code = main(["analyze", str(AUDIO_DIR / "rate_8k.wav"), "--experts", str(GOOD_EXPERT), "--no-cache",
                  "--library", str(tmp_path)])
     out, err = capsys.readouterr()
-    assert code == 0 and out.startswith("start,end,relevance")
+    assert code == 0 and out.startswith("# relevance settings: ")  # then the segments' header (issue 13)
+    assert out.splitlines()[1].startswith("start,end,level_db,evidence,relevance")
     assert "ran out of memory; the analysis continued on the CPU" in err and "Traceback" not in err
 
 

@@ -80,7 +80,7 @@ def estimated_seconds(paths, *, sample: int = 16) -> float:
 
 def analyze_collection(folder, experts, *, output=None, cache=None, viewpoint: str | None = None,
                        relnet="auto", workers: int | None = None, device: str = "cpu", scheduler: str | None = None,
-                       top_k: int = 3, excerpt_seconds: float = 2.0, write_every: float = 5.0,
+                       top_k: int = 3, settings=None, write_every: float = 5.0,
                        runner=None) -> Task[CollectionResults]:
     """Analyse every track under ``folder``; yields :class:`Progress`, returns :class:`CollectionResults`.
 
@@ -95,6 +95,9 @@ def analyze_collection(folder, experts, *, output=None, cache=None, viewpoint: s
         there are ≥ 4 cores and about an hour of audio or more to analyse, else this process)
     device : "cpu", "cuda" or "auto"; on a GPU one process batches clips through the experts
     scheduler : ``tcp://HOST:PORT`` of a Dask scheduler (or a ``distributed.Client``)
+    top_k : excerpts (passages) kept per track, overall and per class
+    settings : :class:`~relstudio.core.relevance_settings.RelevanceSettings` of the rows' evidence,
+        windows and passages (default settings when omitted); part of the finished-row cache key
     runner : a runner generator function (for tests); overrides workers/device/scheduler
 
     Each yielded ``Progress.metrics`` carries ``done``/``total`` counts and, when a
@@ -104,8 +107,11 @@ def analyze_collection(folder, experts, *, output=None, cache=None, viewpoint: s
     from relstudio.core.fileio import file_hash
     from relstudio.core.experts.expert_file import read_expert_info
 
-    if top_k < 1 or not excerpt_seconds > 0:
-        raise ParameterError(f"top_k must be ≥ 1 and excerpt_seconds > 0, got {top_k}, {excerpt_seconds}")
+    from relstudio.core.relevance_settings import RelevanceSettings
+
+    if top_k < 1:
+        raise ParameterError(f"top_k must be ≥ 1, got {top_k}")
+    settings = RelevanceSettings() if settings is None else settings
     paths = [expert_path(e) for e in experts]
     if not paths:
         raise ParameterError("a batch run needs at least one expert")
@@ -134,7 +140,7 @@ def analyze_collection(folder, experts, *, output=None, cache=None, viewpoint: s
     classifier_id = f"{method}:{file_hash(Path(relnet_path))}" if relnet_path else method
     shared_cache = cache is not None and cache.folder is not None and scheduler is None
     spec = JobSpec(tuple(paths), str(cache.folder) if shared_cache else None,
-                   relnet_path, top_k, excerpt_seconds, dev.type if dev is not None else "cpu")
+                   relnet_path, top_k, settings, dev.type if dev is not None else "cpu")
     rows = RowCache.beside(cache) if cache is not None else RowCache(None)
     fe_fp, fps = frontend.fingerprint(), [i.fingerprint for i in infos]
     refs = [{"label": i.label, "fingerprint": i.fingerprint} for i in infos]

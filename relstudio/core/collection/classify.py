@@ -2,7 +2,8 @@
 fits the experts exactly (the model library's rule, ``matching_relnet(..., exact=True)``), else SUM fusion of the experts (in :func:`~.excerpts.summarise`).
 
 A RELNET's relevance branch is exactly the experts' R_max, which the analysis
-already holds, so only its classifier branch runs again here.
+already holds, so only its classifier branch runs again here; the analysis's
+evidence keeps silent segments out of its clip scores.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def load_classifier(path, experts, *, device="cpu"):
     def classify(analysis, clip):
         if info.kind == RELNET:
             weights = relevance(analysis.select(own).probs)
-            p = clip_scores(*run_task(run_relnet(clip, module, weights=weights)))
+            p = clip_scores(*run_task(run_relnet(clip, module, weights=weights)), evidence=analysis.evidence)
         else:
             with torch.inference_mode():
                 p = module(features(to_tensor(clip.samples, device), frontend)[None])[0].float().cpu().numpy()

@@ -1,83 +1,81 @@
-"""Excerpts: the best contiguous windows of a relevance curve, and a track's summary row.
+"""Excerpts: a track's best passages as collection-table entries, and its summary row.
 
-Segments overlap (pool 10, stride 5), so an excerpt of ``seconds`` is a run of
-``w`` consecutive segments; its score is the mean of a per-segment score over
-the run (the same ordering as the paper-style "sliding window sum"). Picking
-several excerpts is greedy and non-overlapping in segment indices.
+An excerpt is a passage (:mod:`relstudio.core.passages`) of the analysis's
+view under its :class:`~relstudio.core.relevance_settings.RelevanceSettings`:
+contiguous audible windows above the top-fraction threshold, merged across
+short gaps, never overlapping and never silence. Excerpts are ranked by their
+peak window relevance.
 
-Per class ``c`` the per-segment score is ``R(k) · P_c(k)`` — the certainty of
-the segment times the probability of that class, so that the maximum over
-classes is the paper's ``R_max(k)`` (Eq. 3).
+Per class ``c`` the per-window score is ``R(w) · P̄_c(w) · ē(w)`` — the window's
+certainty times the class's mean probability, scaled by its evidence, so that
+the maximum over classes is the window's ``R_max`` (paper Eq. 3, on the
+window's mean probabilities). A class's excerpts are the passages of that
+curve (:func:`best_passages`).
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from relstudio.core.errors import ParameterError
+from relstudio.core.passages import Passage, find_passages, rank_passages, threshold_for_top
+from relstudio.core.relevance import SILENCE, fuse, relevance_parts
+from relstudio.core.windows import pooled_winner
 
 CURVE_POINTS = 64
 
 
-def window_segments(frontend, seconds: float, n_segments: int) -> int:
-    """How many consecutive segments make an excerpt of about ``seconds`` (1 … n_segments)."""
-    if not seconds > 0:
-        raise ParameterError(f"excerpt length must be positive seconds, got {seconds!r}")
-    step, span = frontend.segment_hop_seconds, frontend.segment_span_seconds
-    w = 1 + int(round((seconds - span) / step)) if seconds > span else 1
-    return int(min(max(w, 1), max(n_segments, 1)))
+def class_scores(windows) -> np.ndarray:
+    """``R(w) · P̄_c(w) · ē(w)`` per class and window, shape ``(n_experts, n_windows)``."""
+    certainty = relevance_parts(windows.probs, weights=windows.evidence)[0]
+    return windows.probs * certainty[None, :]
 
 
-def best_windows(score, width: int, k: int = 1) -> list[tuple[int, int, float]]:
-    """Top ``k`` non-overlapping windows of ``width`` segments by mean ``score``.
+def class_windows(analysis, index: int | None = None):
+    """The windows of ``analysis.view()``, with expert ``index``'s class curve (:func:`class_scores`)
+    as their relevance (``index=None``: the windows as they are)."""
+    windows = analysis.view().windows
+    return windows if index is None else dataclasses.replace(windows, relevance=class_scores(windows)[index])
 
-    Parameters
-    ----------
-    score : array, shape (n_segments,)
-    width : int ≥ 1 (clipped to n_segments)
-    k : int ≥ 1
 
-    Returns
-    -------
-    list of ``(first, stop, mean_score)`` (segment indices ``first:stop``), best first;
-    fewer than ``k`` when the windows do not fit. Ties go to the earliest window.
+def best_passages(analysis, index: int | None = None) -> list[Passage]:
+    """Passages best first (by peak): of the R_max windows, or (``index``) of that expert's class curve.
+
+    Class passages take the top ``settings.top_fraction`` of the audible windows
+    above 0. When no passage is long enough (a clip of a few seconds), the best
+    audible window alone stands in; a silent clip has none.
     """
-    s = np.asarray(score, dtype=np.float64)
-    if s.ndim != 1:
-        raise ParameterError(f"score must be 1-D (n_segments,), got shape {s.shape}")
-    if width < 1 or k < 1:
-        raise ParameterError(f"width and k must be ≥ 1, got width={width}, k={k}")
-    n = s.size
-    if n == 0:
-        return []
-    width = min(width, n)
-    csum = np.concatenate([[0.0], np.cumsum(s)])
-    means = (csum[width:] - csum[:-width]) / width  # (n - width + 1,) one per start
-    free = np.ones(means.size, bool)
-    picked = []
-    while len(picked) < k and free.any():
-        cand = np.where(free, means, -np.inf)
-        first = int(np.argmax(cand))
-        picked.append((first, first + width, float(means[first])))
-        free[max(0, first - width + 1):first + width] = False
-    return picked
+    settings = analysis.settings
+    windows = class_windows(analysis, index)
+    if index is None:
+        passages = analysis.view().passages
+    else:
+        threshold = max(threshold_for_top(windows, fraction=settings.top_fraction), 1e-9)
+        passages = find_passages(windows, threshold=threshold, min_gap=settings.min_gap,
+                                 min_passage=settings.min_passage)
+    ranked = rank_passages(passages)
+    if ranked or not windows.audible.any():
+        return ranked
+    k = int(np.argmax(np.where(windows.audible, windows.relevance, -np.inf)))
+    peak = float(windows.relevance[k])
+    return [Passage(float(windows.times[k, 0]), float(windows.times[k, 1]), k, k + 1, pooled_winner(windows, k, k + 1),
+                    peak, peak, float(windows.times[k].mean()))]
 
 
-def class_scores(probs, certainty) -> np.ndarray:
-    """``R(k) · P_c(k)``, shape ``(n_experts, n_segments)``."""
-    return np.asarray(probs, np.float64) * np.asarray(certainty, np.float64)[None, :]
-
-
-def excerpt_dict(analysis, first: int, stop: int, scores: np.ndarray) -> dict:
-    """One excerpt of ``analysis`` (segments ``first:stop``) as a plain dict."""
+def excerpt_dict(analysis, passage: Passage, scores: np.ndarray) -> dict:
+    """One passage of ``analysis`` as a plain dict: ``start``, ``end``, ``relevance`` (its peak window
+    R_max), ``mean``, ``winner`` and per class the peak class score over its windows."""
     labels = analysis.labels
-    mean_p = analysis.probs[:, first:stop].mean(axis=1) if labels else np.zeros(0)
+    rel = analysis.view().windows.relevance[passage.first:passage.stop]
     return {
-        "start": round(float(analysis.times[first, 0]), 3),
-        "end": round(float(analysis.times[stop - 1, 1]), 3),
-        "relevance": round(float(analysis.relevance[first:stop].mean()), 5),
-        "winner": labels[int(np.argmax(mean_p))] if labels else "",
-        "classes": {lab: round(float(scores[i, first:stop].mean()), 5) for i, lab in enumerate(labels)},
+        "start": round(float(passage.start), 3),
+        "end": round(float(passage.end), 3),
+        "relevance": round(float(rel.max()), 5),
+        "mean": round(float(rel.mean()), 5),
+        "winner": labels[passage.winner] if labels and passage.winner != SILENCE else "",
+        "classes": {lab: round(float(scores[i, passage.first:passage.stop].max()), 5) for i, lab in enumerate(labels)},
     }
 
 
@@ -92,35 +90,39 @@ def curve(values, points: int = CURVE_POINTS) -> list[float]:
     return [round(float(v[a:b].max()), 4) for a, b in zip(edges[:-1], edges[1:])]
 
 
-def summarise(analysis, *, top_k: int = 3, excerpt_seconds: float = 2.0,
-              classification: tuple[str, dict, str] | None = None) -> dict:
+def summarise(analysis, *, top_k: int = 3, classification: tuple[str, dict, str] | None = None) -> dict:
     """The collection-table row of one analysed track (without path/identity fields).
 
     ``classification`` is ``(label, scores, method)``; by default SUM fusion of
-    the experts' segment probabilities.
+    the experts' segment probabilities over the audible segments. Relevance
+    figures count audible segments only; excerpts are the ``top_k`` passages
+    (overall and per class) under ``analysis.settings``.
     """
-    from relstudio.core.relevance import fuse
+    from relstudio.core.collection.results import class_label, keyed_by_label
 
     if top_k < 1:
         raise ParameterError(f"top_k must be ≥ 1, got {top_k}")
     labels = analysis.labels
     rel = analysis.relevance
-    scores = class_scores(analysis.probs, analysis.certainty)
-    width = window_segments(analysis.frontend, excerpt_seconds, analysis.n_segments)
+    audible = rel[analysis.evidence > 0]
+    view = analysis.view()
+    scores = class_scores(view.windows)
     if classification is None:
-        fused = fuse(analysis.probs, "SUM")
+        fused = fuse(analysis.probs, "SUM", weights=analysis.evidence)
         classification = (labels[int(np.argmax(fused))], dict(zip(labels, map(float, fused))), "SUM")
     label, class_probs, method = classification
+    class_probs = keyed_by_label(class_probs, labels)  # one key for classes: the experts' labels
+    label = class_label(label, labels) or label
     return {
         "duration": round(float(analysis.duration), 3),
         "classification": label,
         "method": method,
         "scores": {k: round(float(v), 5) for k, v in class_probs.items()},
-        "mean_relevance": round(float(rel.mean()) if rel.size else 0.0, 5),
+        "mean_relevance": round(float(audible.mean()) if audible.size else 0.0, 5),
         "peak_relevance": round(float(rel.max()) if rel.size else 0.0, 5),
-        "excerpts": [excerpt_dict(analysis, a, b, scores) for a, b, _ in best_windows(rel, width, top_k)],
-        "class_excerpts": {lab: [excerpt_dict(analysis, a, b, scores)
-                                 for a, b, _ in best_windows(scores[i], width, top_k)]
+        "silent_share": round(view.silent_share, 5),
+        "excerpts": [excerpt_dict(analysis, p, scores) for p in best_passages(analysis)[:top_k]],
+        "class_excerpts": {lab: [excerpt_dict(analysis, p, scores) for p in best_passages(analysis, i)[:top_k]]
                            for i, lab in enumerate(labels)},
         "curve": curve(rel),
     }

@@ -1,9 +1,11 @@
-"""Relevance previews: per track, the most relevant contiguous excerpt as audio, plus an M3U playlist.
+"""Relevance previews: per track, its best passage as audio, plus an M3U playlist.
 
-The excerpt of ``seconds`` maximises the sum of R_max over the segments it
-covers (a sliding window, :func:`~relstudio.core.collection.excerpts.best_windows`);
-it is cut from the original file (its rate and channels), faded in and out
-over a short ramp, and written as FLAC or WAV through temp file + rename.
+The excerpt of ``seconds`` is centred on the track's best passage (by peak
+relevance, :mod:`relstudio.core.passages`; for ``by="class:<label>"`` the best
+passage of that class's curve; :func:`~relstudio.core.collection.excerpts.best_passages`),
+so it never starts in silence or hiss; it is cut from the original file (its
+rate and channels), faded in and out over a short ramp, and written as FLAC or
+WAV through temp file + rename.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from relstudio.core.collection.excerpts import best_windows, window_segments
+from relstudio.core.collection.excerpts import best_passages, class_windows
 from relstudio.core.errors import ParameterError, RelstudioError
 from relstudio.core.progress import Progress, Task
 
@@ -29,17 +31,20 @@ class Preview:
     file: Path
     start: float
     end: float
-    relevance: float  # mean R_max of the segments inside the excerpt
+    relevance: float  # peak window R_max (or class score) of the passage the excerpt is centred on
 
 
 def best_excerpt(analysis, seconds: float, *, by: str = "relevance") -> tuple[float, float, float]:
-    """``(start, end, mean score)`` of the most relevant ``seconds`` of ``analysis``.
+    """``(start, end, score)``: ``min(seconds, duration)`` seconds of ``analysis`` around its best passage.
 
-    The window of segments with the largest score sum — R_max (``by="relevance"``)
-    or R·P of one class (``by="class:<label>"``) — is centred in an excerpt of
-    exactly ``min(seconds, duration)`` seconds, kept inside the track.
+    The best passage by peak — of the R_max windows (``by="relevance"``) or of
+    one class's R·P windows (``by="class:<label>"``) — is centred in the
+    excerpt, grown by its more relevant neighbouring windows when it is
+    shorter (:func:`grown_span`: a passage at the edge of the music grows into
+    the music, not into the silence); a longer passage keeps its peak inside.
+    A clip too short for a passage uses its best audible window. The excerpt
+    stays inside the track; ``score`` is the passage's peak.
     """
-    from relstudio.core.collection.excerpts import class_scores
     from relstudio.core.collection.ranking import parse_by
 
     if not seconds > 0:
@@ -47,14 +52,32 @@ def best_excerpt(analysis, seconds: float, *, by: str = "relevance") -> tuple[fl
     duration = float(analysis.duration)
     length = min(float(seconds), duration)
     label = parse_by(by, analysis.labels)
-    rel = analysis.relevance if label is None else class_scores(analysis.probs, analysis.certainty)[
-        analysis.labels.index(label)]
-    if rel.size == 0:
+    best = best_passages(analysis, None if label is None else analysis.labels.index(label))[:1]
+    if not best:
         return 0.0, length, 0.0
-    first, stop, score = best_windows(rel, window_segments(analysis.frontend, seconds, rel.size), 1)[0]
-    centre = 0.5 * (analysis.times[first, 0] + analysis.times[stop - 1, 1])
+    p = best[0]
+    if p.duration > length:  # keep the peak in: as central as the passage allows
+        centre = float(np.clip(p.peak_time, p.start + length / 2, p.end - length / 2))
+    else:  # grow it by its more relevant neighbours
+        windows = class_windows(analysis, None if label is None else analysis.labels.index(label))
+        first, stop = grown_span(windows.relevance, windows.times, p.first, p.stop, length=length)
+        centre = 0.5 * (windows.times[first, 0] + windows.times[first:stop, 1].max())
     start = float(np.clip(centre - length / 2, 0.0, duration - length))
-    return start, start + length, score
+    return start, start + length, p.peak
+
+
+def grown_span(relevance, times, first: int, stop: int, *, length: float) -> tuple[int, int]:
+    """Windows ``first:stop`` grown one window at a time toward the more relevant neighbour
+    (ties: later) until they span ``length`` seconds or the track."""
+    n = len(relevance)
+    while times[first:stop, 1].max() - times[first, 0] < length and (first > 0 or stop < n):
+        left = relevance[first - 1] if first > 0 else -np.inf
+        right = relevance[stop] if stop < n else -np.inf
+        if right >= left:
+            stop += 1
+        else:
+            first -= 1
+    return first, stop
 
 
 def fade(samples: np.ndarray, rate: int, *, seconds: float = 0.25) -> np.ndarray:
@@ -101,13 +124,18 @@ def playlist_text(previews: list[Preview], folder: Path) -> str:
 
 
 def make_previews(tracks, experts, *, output, seconds: float = 15.0, by: str = "relevance", fmt: str = "flac",
-                  fade_seconds: float = 0.25, cache=None, device=None) -> Task[tuple[list[Preview], list[dict]]]:
+                  fade_seconds: float = 0.25, cache=None, device=None,
+                  settings=None) -> Task[tuple[list[Preview], list[dict]]]:
     """Write a preview of every track in ``tracks`` into ``output`` and a playlist ``previews.m3u``.
 
     ``experts`` are loaded experts (one front end); ``by`` is ``"relevance"`` or
-    ``"class:<label>"`` (see :func:`best_excerpt`). Yields :class:`Progress`;
+    ``"class:<label>"`` (see :func:`best_excerpt`); ``settings``
+    (:class:`~relstudio.core.relevance_settings.RelevanceSettings`, default
+    settings) decide evidence, windows and passages. Yields :class:`Progress`;
     returns ``(previews, failures)`` where failures are ``{path, reason}``.
     """
+    from relstudio.core.relevance_settings import RelevanceSettings
+
     from relstudio.core.analysis import analyze
     from relstudio.core.audio import load_audio
     from relstudio.core.fileio import atomic_write_bytes
@@ -124,6 +152,7 @@ def make_previews(tracks, experts, *, output, seconds: float = 15.0, by: str = "
     experts = list(experts)
     if not experts:
         raise ParameterError("previews need at least one expert")
+    settings = RelevanceSettings() if settings is None else settings
     tracks, output = [Path(t) for t in tracks], Path(output)
     rate = experts[0].info.frontend.sample_rate
     previews, failures, used = [], [], set()
@@ -131,7 +160,8 @@ def make_previews(tracks, experts, *, output, seconds: float = 15.0, by: str = "
         yield Progress(i / max(1, len(tracks)), f"preview of {track.name}")
         try:
             clip = load_audio(track, rate=rate)
-            analysis = run_task(analyze(clip, experts, cache=cache, device=device, keep_mel=False))
+            analysis = run_task(analyze(clip, experts, cache=cache, device=device, keep_mel=False,
+                                          settings=settings))
             start, end, score = best_excerpt(analysis, seconds, by=by)
             audio, native = clip.load_original()
             piece = audio[int(round(start * native)):int(round(end * native))]

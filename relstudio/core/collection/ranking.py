@@ -1,29 +1,22 @@
 """Ranking a collection table: which tracks and excerpts best show a class, or are most relevant.
 
-``by="relevance"``: tracks by mean R_max, excerpts by their mean R_max — what
-the viewpoint's experts find most decisive, whatever the class.
+Excerpts are passages (:mod:`relstudio.core.collection.excerpts`): contiguous
+audible windows, never silence or hiss, never overlapping within a track.
+``by="relevance"``: tracks by mean R_max over their audible segments, excerpts
+(``--what excerpts``) by their peak window R_max — what the viewpoint's experts
+find most decisive, whatever the class.
 ``by="class:<label>"``: tracks by their classification score for the class
 (SUM fusion or RELNET, normalised over the viewpoint's experts), ties broken by
-their best class excerpt; excerpts by the mean of ``R·P_label`` over the
-excerpt — certain segments where that expert wins (see
-:mod:`relstudio.core.collection.excerpts`).
+their best class excerpt; excerpts by the peak of ``R·P̄_label`` over the
+passages of that class's curve — certain windows where that expert wins.
 """
 
 from __future__ import annotations
 
+from relstudio.core.collection.results import class_label as _match
 from relstudio.core.errors import ParameterError
 
 WHAT = ("tracks", "excerpts")
-
-
-def _match(name: str, labels) -> str | None:
-    """``name`` itself, or the one label whose class part (before ``" (family)"``) is ``name``."""
-    if name in labels:
-        return name
-    same_class = [lab for lab in labels if lab.rsplit(" (", 1)[0] == name.rsplit(" (", 1)[0]]
-    if len(same_class) > 1:
-        raise ParameterError(f"class {name!r} is ambiguous here: {', '.join(same_class)}")
-    return same_class[0] if same_class else None
 
 
 def parse_by(by: str, labels) -> str | None:

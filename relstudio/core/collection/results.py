@@ -22,15 +22,34 @@ JSON_NAME = "collection.json"
 CSV_NAME = "collection.csv"
 
 
+def class_label(name: str, labels) -> str | None:
+    """The one key of a class: ``name`` itself, or the one label whose class part (before ``" (family)"``)
+    is ``name`` (a RELNET's class ``metal`` is the expert label ``metal (genre)``); ``None`` when none is."""
+    labels = list(labels)
+    if name in labels:
+        return name
+    same_class = [lab for lab in labels if lab.rsplit(" (", 1)[0] == name.rsplit(" (", 1)[0]]
+    if len(same_class) > 1:
+        raise ParameterError(f"class {name!r} is ambiguous here: {', '.join(same_class)}")
+    return same_class[0] if same_class else None
+
+
+def keyed_by_label(scores: dict, labels) -> dict:
+    """``scores`` {class: p} keyed by the experts' labels wherever a class names one (others keep their key)."""
+    return {(class_label(str(k), labels) or str(k)): v for k, v in scores.items()}
+
+
 @dataclass
 class CollectionResults:
     """Rows of an analysed collection and how they were made.
 
     ``rows`` are dicts with ``track`` (path relative to ``root``), ``path``
     (absolute), ``content_hash``, ``duration``, ``classification``, ``method``,
-    ``scores`` {label: p}, ``mean_relevance``, ``peak_relevance``,
-    ``excerpts`` [{start, end, relevance, winner, classes}], ``class_excerpts``
-    {label: [...]} and ``curve`` (≤ 64 floats).
+    ``scores`` {label: p} (keyed by the experts' labels, :func:`keyed_by_label`), ``mean_relevance``, ``peak_relevance``,
+    ``silent_share``, ``excerpts`` [{start, end, relevance, mean, winner, classes}] (the best
+    passages: ``relevance`` is the peak window R_max, ``classes`` each class's peak score),
+    ``class_excerpts`` {label: [...]} and ``curve`` (≤ 64 floats). ``settings`` holds ``top_k``
+    and the ``relevance`` settings (:meth:`RelevanceSettings.to_dict`).
     """
 
     root: str
@@ -59,11 +78,15 @@ class CollectionResults:
         if not isinstance(d, dict) or d.get("format") != FORMAT:
             raise ParameterError(f"{source or 'data'}: not a relstudio collection table")
         try:
-            return cls(str(d["root"]), list(d["experts"]), d.get("viewpoint"), str(d.get("frontend", "")),
-                       str(d.get("classifier", "SUM")), dict(d.get("settings", {})), list(d["rows"]),
-                       list(d.get("failures", [])), dict(d.get("stats", {})), bool(d.get("complete", False)))
-        except (KeyError, TypeError) as exc:
+            results = cls(str(d["root"]), list(d["experts"]), d.get("viewpoint"), str(d.get("frontend", "")),
+                          str(d.get("classifier", "SUM")), dict(d.get("settings", {})), list(d["rows"]),
+                          list(d.get("failures", [])), dict(d.get("stats", {})), bool(d.get("complete", False)))
+            for row in results.rows:  # tables written before one key: a RELNET's scores by class name
+                row["scores"] = keyed_by_label(dict(row["scores"]), results.labels)
+                row["classification"] = class_label(str(row["classification"]), results.labels) or row["classification"]
+        except (KeyError, TypeError, AttributeError) as exc:
             raise ParameterError(f"{source or 'data'}: malformed collection table ({exc})") from exc
+        return results
 
 
 def csv_text(results: CollectionResults) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from relstudio.core.errors import RelstudioError
+from relstudio.core.relevance_settings import RelevanceSettings
 
 
 @dataclass(frozen=True)
@@ -21,13 +22,13 @@ class JobSpec:
     cache_folder: str | None = None
     relnet_path: str | None = None
     top_k: int = 3
-    excerpt_seconds: float = 2.0
+    relevance: RelevanceSettings = RelevanceSettings()  # evidence, windows and passages of every row
     device: str = "cpu"
     threads: int = 0  # at most this many torch threads in a worker process (core/threads.py); 0 = the free cores
 
     @property
     def settings(self) -> dict:
-        return {"top_k": self.top_k, "excerpt_seconds": self.excerpt_seconds}
+        return {"top_k": self.top_k, "relevance": self.relevance.to_dict()}
 
 
 _LOADED: dict = {}
@@ -63,11 +64,12 @@ def init_process(spec: JobSpec) -> None:
 
 
 def summarise_analysis(analysis, spec: JobSpec, classifier, clip) -> dict:
-    """The table row of one analysed clip (classified by ``classifier`` or SUM fusion)."""
+    """The table row of one analysed clip under ``spec.relevance`` (classified by ``classifier`` or SUM fusion)."""
     from relstudio.core.collection.excerpts import summarise
 
+    analysis = analysis.with_settings(spec.relevance)
     cls = classifier(analysis, clip) if classifier is not None else None
-    row = summarise(analysis, top_k=spec.top_k, excerpt_seconds=spec.excerpt_seconds, classification=cls)
+    row = summarise(analysis, top_k=spec.top_k, classification=cls)
     row["content_hash"] = analysis.content_hash
     return row
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-DEFAULT_FAMILIES = ("sound", "main", "genre")  # the sound-class family (either name), then the genres
+DEFAULT_FAMILIES = ("genre", "sound", "main")  # the first screen shows one family: the genres, else sound classes
 
 
 def expert_class(entry) -> str:
@@ -26,10 +26,11 @@ def expert_family(entry) -> str:
 
 
 def default_selection(library) -> list[str]:
-    """Shipped experts of the sound-class and genre families, one per class (else up to six usable)."""
+    """Shipped experts of one family (the first of :data:`DEFAULT_FAMILIES` present: taxonomies never mix),
+    one per class (else up to six usable)."""
     usable = library.usable()
     shipped = [e for e in usable if e.origin == "shipped"] or usable
-    order = [f for f in DEFAULT_FAMILIES if any(expert_family(e) == f for e in shipped)]
+    order = [f for f in DEFAULT_FAMILIES if any(expert_family(e) == f for e in shipped)][:1]
     pool = [e for f in order for e in shipped if expert_family(e) == f] if order else shipped
     chosen, classes = [], set()
     for e in pool:

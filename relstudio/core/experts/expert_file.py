@@ -62,7 +62,7 @@ def save_expert(path, module, *, label: str, description: str = "", colour: str 
                 training: dict | None = None, data: dict | None = None, licence: str = "",
                 model_card: dict | None = None) -> ExpertInfo:
     """Save an :class:`~relstudio.core.nets.expert_cnn.ExpertCNN` as an expert file."""
-    from relstudio.core.nets.expert_cnn import ARCHITECTURE
+    from relstudio.core.nets.net_config import ARCHITECTURE
 
     if not label or not isinstance(label, str):
         raise ParameterError(f"an expert needs a non-empty label, got {label!r}")
@@ -85,7 +85,7 @@ def save_expert(path, module, *, label: str, description: str = "", colour: str 
 
 
 def _info_from_meta(path: Path, meta: dict) -> ExpertInfo:
-    from relstudio.core.nets.expert_cnn import ARCHITECTURE, ExpertCNNConfig
+    from relstudio.core.nets.net_config import ARCHITECTURE, ExpertCNNConfig
 
     if meta.get("format") != FORMAT:
         raise ExpertFileError(path, f"not an expert file (format {meta.get('format')!r})")
@@ -119,14 +119,12 @@ def check_frontend(info: ExpertInfo, frontend: FrontendConfig | None) -> None:
 
 def _verified_weights(info: ExpertInfo, module=None) -> dict:
     """The file's arrays after checking names, shapes, checksum and fingerprint against ``info``."""
-    import torch
+    from relstudio.core.nets.net_config import expert_shapes
 
-    from relstudio.core.nets.expert_cnn import ExpertCNN
-
-    if module is None:
-        with torch.device("meta"):  # shapes only, nothing allocated
-            module = ExpertCNN(info.frontend, info.net)
-    expected = {k: tuple(v.shape) for k, v in module.state_dict().items()}
+    if module is None:  # shapes from the config: listing a library needs no torch
+        expected = expert_shapes(info.frontend, info.net)
+    else:
+        expected = {k: tuple(v.shape) for k, v in module.state_dict().items()}
     meta, arrays = load_tensors(info.path, expected)
     if expert_fingerprint(meta["weights_sha256"], info.frontend, meta["net"]) != info.fingerprint:
         raise ExpertFileError(info.path, "fingerprint does not match the weights (file was modified)")

@@ -56,7 +56,7 @@ def suffix_for(kind: str) -> str:
 def save_classifier(path, module, *, classes, experts=(), description: str = "", training: dict | None = None,
                     data: dict | None = None, licence: str = "", model_card: dict | None = None) -> ClassifierInfo:
     """Save a trained RelNet / ConvNet / ConvKong; ``experts`` are the RELNET's loaded experts."""
-    from relstudio.core.nets.relnet import KINDS, RELNET
+    from relstudio.core.nets.net_config import KINDS, RELNET
 
     kind = getattr(module, "kind", None)
     if kind not in KINDS:
@@ -81,8 +81,7 @@ def save_classifier(path, module, *, classes, experts=(), description: str = "",
 
 
 def read_classifier_info(path) -> ClassifierInfo:
-    from relstudio.core.nets.expert_cnn import ExpertCNNConfig
-    from relstudio.core.nets.relnet import KINDS
+    from relstudio.core.nets.net_config import KINDS, ExpertCNNConfig
 
     path = Path(path)
     meta, _ = read_header(path)

@@ -13,9 +13,7 @@ from torch import nn
 
 from relstudio.core.errors import ParameterError
 from relstudio.core.frontend import FrontendConfig
-from relstudio.core.nets.net_config import ExpertCNNConfig
-
-ARCHITECTURE = "expert_cnn/1"
+from relstudio.core.nets.net_config import ARCHITECTURE, ExpertCNNConfig  # noqa: F401 (re-exported)
 
 
 class ExpertCNN(nn.Module):

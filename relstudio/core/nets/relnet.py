@@ -27,9 +27,7 @@ from torch import nn
 from relstudio.core.errors import ParameterError
 from relstudio.core.frontend import FrontendConfig
 from relstudio.core.nets.expert_cnn import ExpertCNN, ExpertCNNConfig, FusedExperts, clip_output, pad_to_segment
-
-RELNET, CONVNET, CONVKONG = "relnet", "convnet", "convkong"
-KINDS = (RELNET, CONVNET, CONVKONG)
+from relstudio.core.nets.net_config import CONVKONG, CONVNET, KINDS, RELNET  # noqa: F401 (re-exported)
 EPS = 1e-7  # added to RELNET's segment weights (a silent clip falls back to equal weights) and attention
 
 

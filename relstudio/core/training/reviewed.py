@@ -160,11 +160,11 @@ def cut_reviewed(layers, *, folder, classes=None, rate: int = 44100) -> Task[lis
             raise DatasetError(f"{layer.source}: the file changed since its segments were reviewed")
         group = f"review:{layer.source.stem}:{clip.content_hash[:10]}"
         for c, a, b in regions:
-            i0, i1 = int(round(a * rate)), min(len(clip.samples), int(round(b * rate)))
+            i0, i1 = int(round(a * rate)), min(clip.n_samples, int(round(b * rate)))
             if i1 - i0 < 2:
                 continue
             path = folder / c / f"{layer.source.stem}-{int(a * 1000):07d}-{int(b * 1000):07d}.wav"
-            atomic_write_bytes(path, _wav_bytes(clip.samples[i0:i1], rate))
+            atomic_write_bytes(path, _wav_bytes(clip.window(i0, i1), rate))
             clips.append(ClipRecord(path, c, group, "reviewed by the user"))
             yield Progress(len(clips) / max(1, total), f"cut {len(clips)} of {total} reviewed segments")
     return clips

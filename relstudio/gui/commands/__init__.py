@@ -9,4 +9,5 @@ actions and panel signals to their methods. None reads state from the window.
 - :mod:`.review`: review marks (Y / X / Delete) and a segment's context menu.
 - :mod:`.models`: model imports, the training wizards, model cards, viewpoints, warnings.
 - :mod:`.files`: audio, sessions, recent files, exports, collection excerpts.
+- :mod:`.selection`: the range selection: play, loop, zoom to, export, mark; Escape.
 """

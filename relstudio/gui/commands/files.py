@@ -1,4 +1,9 @@
-"""File commands: open audio, sessions and model files; recent files; save sessions; exports; excerpts."""
+"""File commands: open audio, sessions and model files; recent files; save sessions; exports; excerpts.
+
+Opening another track or session first asks to save unsaved changes
+(:mod:`.unsaved`); a session whose track is not found by path, relative path or
+content offers *Locate…*; Save session proposes a name next to the track.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,8 @@ from pathlib import Path
 
 from relstudio.core.errors import RelstudioError
 from relstudio.gui import exports, session
-from relstudio.gui.dialogs import OPEN_FILTER, SESSION_FILTER
+from relstudio.gui.commands.unsaved import UnsavedChanges
+from relstudio.gui.dialogs import AUDIO_FILTER, OPEN_FILTER, SESSION_FILTER
 from relstudio.gui.model_import import is_model_file
 
 MAX_RECENT = 10
@@ -19,6 +25,13 @@ class FileCommands:
         self.doc, self.dialogs, self.settings, self.status = doc, dialogs, settings, status
         self.timeline, self.playback, self.import_models = timeline, playback, import_models
         self.session_path: Path | None = None
+        self.unsaved = UnsavedChanges(doc=doc, dialogs=dialogs, state=self.state, save=self.save_session,
+                                      session_path=lambda: self.session_path)
+
+    def state(self) -> dict:
+        """The session dict of the window now."""
+        return session.session_dict(self.doc, view_range=self.timeline.view_range() if self.doc.track else None,
+                                    margin=self.playback.margin)
 
     # -- opening ---------------------------------------------------------------------
     def open_path(self, path) -> None:
@@ -28,12 +41,12 @@ class FileCommands:
             self.open_session(path)
         elif is_model_file(path) or path.suffix == ".safetensors":
             self.import_models([str(path)])
-        else:
+        elif self.unsaved.confirm(f"opening {path.name}"):
+            self.session_path = None  # a plain track starts a new session
             self.doc.open_track(path)
 
     def open_dialog(self) -> None:
-        folder = str(self.doc.path.parent) if self.doc.path else ""
-        path = self.dialogs.open_file("Open audio, session or model", OPEN_FILTER, folder)
+        path = self.dialogs.open_file("Open audio, session or model", OPEN_FILTER, kind="audio")
         if path:
             self.open_path(path)
 
@@ -75,30 +88,56 @@ class FileCommands:
         if path:
             self.open_session(path)
 
-    def open_session(self, path) -> None:
+    def open_session(self, path, *, recovered: bool = False) -> None:
+        """Open a session (after asking to save unsaved changes); ``recovered``: the autosave recovery file."""
         try:
             state = session.read_session(path)
         except RelstudioError as exc:
             self.dialogs.error("Cannot open session", str(exc))
             return
-        self.session_path = Path(path)
+        if not recovered and not self.unsaved.confirm(f"opening {Path(path).name}"):
+            return
+        origin = state.get("recovered_from") if recovered else str(path)
+        self.session_path = Path(origin) if origin else None
         if state.get("margin") is not None:
             self.playback.set_margin(float(state["margin"]))
-        missing = session.apply_session(self.doc, state)
+        missing = session.apply_session(self.doc, state, session_path=path, locate=self._locate)
         if missing:
             self.dialogs.error("Session partly restored", "Not found: " + ", ".join(missing))
 
-    def save_session(self, *, ask: bool = False) -> None:
+    def _locate(self, ref: dict) -> Path | None:
+        """The *Locate…* dialog for a session track found neither by path nor by content."""
+        choice = self.dialogs.choose("Track not found", f"The session's track {ref['name']} is not at "
+                                     f"{ref['path']}, nor next to the session, nor (by content) in the folders "
+                                     "near it.", ["Locate…", "Open without the track"])
+        chosen = self.dialogs.open_file(f"Locate {ref['name']}", AUDIO_FILTER, kind="audio") if choice == "Locate…" else ""
+        if not chosen:
+            return None
+        self.unsaved.mark_changed()  # the session should now point at the new place
+        return Path(chosen)
+
+    def offer_recovery(self) -> bool:
+        return self.unsaved.offer_recovery(lambda p: self.open_session(p, recovered=True))
+
+    def save_session(self, *, ask: bool = False) -> bool:
+        """Save to the open session file (or ask for one, proposed next to the track); True when saved."""
         path = self.session_path
         if ask or path is None:
             stem = self.doc.path.stem if self.doc.path else "session"
-            chosen = self.dialogs.save_file("Save session", SESSION_FILTER, stem + session.SUFFIX)
+            beside = Path(self.doc.path).absolute().parent / (stem + session.SUFFIX) if self.doc.path else None
+            chosen = self.dialogs.save_file("Save session", SESSION_FILTER, str(beside) if beside else stem + session.SUFFIX)
             if not chosen:
-                return
+                return False
             path = Path(chosen)
-        state = session.session_dict(self.doc, view_range=self.timeline.view_range(), margin=self.playback.margin)
-        self.session_path = session.write_session(path, state)
+        try:
+            self.session_path = session.write_session(path, self.state())
+        except (RelstudioError, OSError) as exc:
+            self.dialogs.error("Cannot save session", str(exc))
+            return False
+        self.unsaved.mark_clean()
+        self.unsaved.discard_recovery()
         self.status.showMessage(f"session saved to {self.session_path}", 5000)
+        return True
 
     # -- exports --------------------------------------------------------------------------
     def export_segments(self, fmt: str) -> None:

@@ -3,7 +3,8 @@
 Expert, RELNET and classifier files enter the library from Open, Import or a
 drop (:mod:`relstudio.gui.model_import`). Training wizards are modeless (the
 window stays usable) and queue on the ``training`` queue they are handed;
-when a training finishes, its experts are listed and enabled at once.
+when a training finishes, its experts are listed in the library and a note
+offers *Add to view*: the open view never changes by itself.
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ from PySide6.QtCore import QObject, Qt
 from relstudio.core.errors import RelstudioError
 from relstudio.gui import model_import
 from relstudio.gui.dialogs import MODEL_FILTER
+from relstudio.gui.wording import plural
 
 
 class ModelCommands(QObject):
-    def __init__(self, *, doc, training, dialogs, status, selected_model_path, parent):
+    def __init__(self, *, doc, training, dialogs, status, selected_model_path, parent, settings=None):
         """``selected_model_path()``: the model file selected in the expert panel (or ``None``);
-        ``parent``: the window that wizards and model cards belong to."""
+        ``parent``: the window that wizards and model cards belong to; ``settings``: where the wizard
+        remembers its last settings."""
         super().__init__(parent)
+        self.settings = settings
         self.doc, self.training, self.dialogs, self.status = doc, training, dialogs, status
         self.selected_model_path, self.parent_widget = selected_model_path, parent
         self.wizards: list = []  # the open training wizards
@@ -63,7 +67,7 @@ class ModelCommands(QObject):
 
         job = self.training.job(job_id) if job_id is not None else None
         wizard = TrainingWizard(self.doc, queue=self.training, dialogs=self.dialogs, job=job,
-                                parent=self.parent_widget)
+                                settings=self.settings, parent=self.parent_widget)
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.destroyed.connect(lambda _o=None, w=wizard: self.wizards.remove(w) if w in self.wizards else None)
         self.wizards.append(wizard)
@@ -77,8 +81,11 @@ class ModelCommands(QObject):
     def _training_finished(self, job_id: int) -> None:
         job = self.training.job(job_id)
         if job.outcome is not None:
-            model_import.adopt_trained(self.doc, job.outcome.folder, job.outcome.experts)
+            fps = model_import.adopt_trained(self.doc, job.outcome.folder, job.outcome.experts)
             self.doc.message.emit(f"training {job.name} finished: experts saved in {job.outcome.folder}")
+            self.dialogs.notify("Training finished", f"“{job.name}” saved {plural(len(fps), 'expert')} in "
+                                f"{job.outcome.folder}. They are listed under “Your experts”; the open view "
+                                "is unchanged.", {"Add to view": lambda: model_import.add_to_view(self.doc, fps)})
         elif job.error:
             self.doc.problem.emit(f"Training {job.name} failed", job.error)
 

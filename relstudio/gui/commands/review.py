@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMenu
 
+from relstudio.gui.wording import time_span
+
 
 class ReviewCommands:
     def __init__(self, *, doc, dialogs, status, play_segment, parent):
@@ -28,7 +30,7 @@ class ReviewCommands:
             return
         if self.doc.review.mark(k, label, positive):
             t0, t1 = self.doc.review.span(k)
-            self.status.showMessage(f"marked {t0:.2f}–{t1:.2f} s as {'' if positive else 'not '}{label}", 5000)
+            self.status.showMessage(f"marked {time_span(t0, t1)} as {'' if positive else 'not '}{label}", 5000)
 
     def mark_winner(self, positive: bool = True) -> None:
         """Y: the selected segment is its winning expert's class; X: it is not."""

@@ -3,8 +3,8 @@
 One row per enabled expert's class; the RELNET column is filled when a RELNET
 whose experts are all enabled is in the library (``doc.classification``
 finds and runs it). Clicking a cell highlights, in the relevance view, the
-segments that contributed most to that score, and lists them here (double
-click plays one). The panel draws what the Document computed; it computes nothing.
+passages that contributed most to that score, and lists them here (click shows
+one, double click plays it). The panel draws what the Document computed; it computes nothing.
 """
 
 from __future__ import annotations
@@ -20,11 +20,12 @@ from relstudio.gui import theme
 from relstudio.gui.classification import METHODS
 from relstudio.gui.panels.expert_panel import swatch
 from relstudio.gui.views.common import format_time
+from relstudio.gui.wording import plural
 
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 10
 COLOUR_ROLE = Qt.ItemDataRole.UserRole + 11
 FP_ROLE = Qt.ItemDataRole.UserRole
-SEGMENT_ROLE = Qt.ItemDataRole.UserRole + 12
+PASSAGE_ROLE = Qt.ItemDataRole.UserRole + 12
 
 
 class BarDelegate(QStyledItemDelegate):
@@ -46,8 +47,8 @@ class BarDelegate(QStyledItemDelegate):
 
 
 class ClassificationPanel(QWidget):
-    segmentActivated = Signal(int)  # double click on a listed segment: play it
-    segmentChosen = Signal(int)  # click on a listed segment: select it and bring it into view
+    passageActivated = Signal(object)  # double click on a listed passage: play it
+    passageChosen = Signal(object)  # click on a listed passage: bring it into view
 
     def __init__(self, doc, parent=None):
         super().__init__(parent)
@@ -83,14 +84,14 @@ class ClassificationPanel(QWidget):
         self.table.headerItem().setToolTip(2, "SUM fusion of the enabled experts")
         self.table.headerItem().setToolTip(3, "relevance-weighted vote (RV) of the enabled experts")
         self.table.itemClicked.connect(self._clicked)
-        self.caption = QLabel("Click a score to see the segments behind it.")
+        self.caption = QLabel("Click a score to see the passages behind it.")
         self.caption.setObjectName("hint")
         self.caption.setWordWrap(True)
-        self.segments = QListWidget()
-        self.segments.setMaximumHeight(104)
-        self.segments.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.segments.itemClicked.connect(lambda it: self.segmentChosen.emit(int(it.data(SEGMENT_ROLE))))
-        self.segments.itemDoubleClicked.connect(lambda it: self.segmentActivated.emit(int(it.data(SEGMENT_ROLE))))
+        self.passages = QListWidget()
+        self.passages.setMaximumHeight(104)
+        self.passages.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.passages.itemClicked.connect(lambda it: self.passageChosen.emit(it.data(PASSAGE_ROLE)))
+        self.passages.itemDoubleClicked.connect(lambda it: self.passageActivated.emit(it.data(PASSAGE_ROLE)))
         top = QHBoxLayout()
         top.addWidget(self.header, 1)
         top.addWidget(self.enable_button)
@@ -100,9 +101,9 @@ class ClassificationPanel(QWidget):
         layout.addWidget(self.chooser)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.caption)
-        layout.addWidget(self.segments)
+        layout.addWidget(self.passages)
         self.state.changed.connect(self.refresh)
-        self.state.highlightChanged.connect(self._refresh_segments)
+        self.state.highlightChanged.connect(self._refresh_passages)
         self.state.runner.busyChanged.connect(lambda _b: self.refresh())
         self.refresh()
 
@@ -112,7 +113,7 @@ class ClassificationPanel(QWidget):
         if st.relnet is not None:
             n = len(st.relnet.experts)
             busy = " — running…" if st.busy and st.result is None else ""
-            self.header.setText(f"RELNET <b>{html.escape(st.relnet.path.name)}</b> over {n} experts{busy}")
+            self.header.setText(f"RELNET <b>{html.escape(st.relnet.path.name)}</b> over {plural(n, 'expert')}{busy}")
         elif st.candidates():
             names = ", ".join(html.escape(lab) for lab, _ in st.candidates()[0].experts)
             self.header.setText(f"No RELNET for the enabled experts. <span style='color:{theme.TEXT_DIM}'>"
@@ -124,7 +125,7 @@ class ClassificationPanel(QWidget):
         self.chooser.blockSignals(True)
         self.chooser.clear()
         for r in st.matches:
-            self.chooser.addItem(f"{r.path.name} — {len(r.experts)} experts: {', '.join(r.classes)}", r.fingerprint)
+            self.chooser.addItem(f"{r.path.name} — {plural(len(r.experts), 'expert')}: {', '.join(r.classes)}", r.fingerprint)
         if st.relnet is not None:
             self.chooser.setCurrentIndex(max(0, self.chooser.findData(st.relnet.fingerprint)))
         self.chooser.blockSignals(False)
@@ -146,7 +147,7 @@ class ClassificationPanel(QWidget):
             item = QTreeWidgetItem([hint])
             item.setForeground(0, QColor(theme.TEXT_DIM))
             self.table.addTopLevelItem(item)
-        self._refresh_segments()
+        self._refresh_passages()
 
     def value(self, fingerprint: str, method: str):
         """The number shown for ``fingerprint`` × ``method`` (``None`` for "–"); tests read the panel with it."""
@@ -157,28 +158,25 @@ class ClassificationPanel(QWidget):
                 return it.data(col, VALUE_ROLE)
         raise KeyError(fingerprint)
 
-    def _refresh_segments(self) -> None:
+    def _refresh_passages(self) -> None:
         st = self.state
-        self.segments.clear()
-        a = self.doc.analysis
-        if st.highlight_key is None or a is None:
-            self.caption.setText("Click a score to see the segments behind it.")
+        self.passages.clear()
+        if st.highlight_key is None or self.doc.analysis is None:
+            self.caption.setText("Click a score to see the passages behind it.")
             return
         fp, method = st.highlight_key
-        shares = st.shares(fp, method)
         label = self.doc.roster.display_label(fp)
-        if shares is None or not len(st.highlighted):
+        if st.shares(fp, method) is None or not st.highlighted:
             self.caption.setText(f"No {method} score for {label}.")
             return
-        self.caption.setText(f"Segments behind {label} ({method}), highlighted in the relevance view:")
-        for rank, k in enumerate(st.highlighted, start=1):
-            t0, t1 = a.times[int(k)]
-            item = QListWidgetItem(f"#{rank}  {format_time(t0, decimals=2)}–{format_time(t1, decimals=2)}  "
-                                   f"{st.explain(fp, method, int(k))}")
-            item.setToolTip(f"P: the segment's class probability; R: its relevance R_max. It holds "
-                            f"{100 * shares[int(k)]:.2g} % of the score. Click: show it; double click: play it.")
-            item.setData(SEGMENT_ROLE, int(k))
-            self.segments.addItem(item)
+        self.caption.setText(f"Passages behind {label} ({method}), highlighted in the relevance view:")
+        for rank, (p, share) in enumerate(st.highlighted, start=1):
+            item = QListWidgetItem(f"#{rank}  {format_time(p.start)}–{format_time(p.end)}  {100 * share:.0f} %  "
+                                   f"{st.explain(fp, p)}")
+            item.setToolTip(f"This passage holds {100 * share:.2g} % of the score; P: the class's mean probability "
+                            "over it. Click: show it; double click: play it.")
+            item.setData(PASSAGE_ROLE, p)
+            self.passages.addItem(item)
 
     # -- actions -----------------------------------------------------------------------
     def _clicked(self, item, column: int) -> None:

@@ -16,7 +16,8 @@ from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSplitter, QTableView,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from relstudio.gui.panels.collection_table import ROW_ROLE, SORT_ROLE, SPARK, CollectionModel, SparklineDelegate
+from relstudio.gui.panels.collection_table import (ROW_ROLE, SORT_ROLE, SPARK, CollectionModel, SparklineDelegate,
+                                                    style_table)
 from relstudio.gui.tasks import TaskRunner
 
 class _Relay(QObject):
@@ -78,6 +79,7 @@ class CollectionPanel(QWidget):
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setItemDelegateForColumn(SPARK, SparklineDelegate(self.table))
         self.table.verticalHeader().setVisible(False)
+        style_table(self.table)
         self.table.activated.connect(self._track_activated)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_excerpts())
         self.excerpts = QTreeWidget()

@@ -1,4 +1,6 @@
-"""The collection table model (one row per track, a column per class score) and its sparkline delegate."""
+"""The collection table model (one row per track, a column per class score), its sparkline delegate and
+:func:`style_table`: cells and headers elided at the right with the full text as tooltip, compact rows and
+room for :data:`MIN_VISIBLE_ROWS` rows however small the dock."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ CURVE_ROLE = Qt.ItemDataRole.UserRole + 11
 ROW_ROLE = Qt.ItemDataRole.UserRole + 12
 BASE_COLUMNS = ("Track", "Class", "Duration", "Mean rel.", "Peak rel.", "Relevance", "Best excerpt")
 SPARK = BASE_COLUMNS.index("Relevance")
+MIN_VISIBLE_ROWS = 3.5
 
 
 class CollectionModel(QAbstractTableModel):
@@ -40,10 +43,14 @@ class CollectionModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(BASE_COLUMNS) + len(self.labels)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if section < len(BASE_COLUMNS):
                 return BASE_COLUMNS[section]
             return f"P({self.labels[section - len(BASE_COLUMNS)]})"
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -67,7 +74,10 @@ class CollectionModel(QAbstractTableModel):
                 return f"{best['start']:.1f}–{best['end']:.1f} s {best['winner']}" if best else ""
             return f"{values[c]:.2f}" if c == 2 else f"{values[c]:.3f}" if isinstance(values[c], float) else values[c]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return r.get("path", r["track"])
+            if c == 0:
+                return r.get("path", r["track"])
+            text = self.data(index, Qt.ItemDataRole.DisplayRole)
+            return f"{self.headerData(c, Qt.Orientation.Horizontal)}: {text}" if text != "" else None
         return None
 
 
@@ -95,3 +105,18 @@ class SparklineDelegate(QStyledItemDelegate):
         painter.setPen(QPen(QColor(theme.CURVE), 1.0))
         painter.drawPolyline(points)
         painter.restore()
+
+
+def style_table(table) -> None:
+    """Elide cells and headers at the right (tooltips carry the full text), compact rows, room for rows."""
+    fm = table.fontMetrics()
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
+    table.setWordWrap(False)
+    header = table.horizontalHeader()
+    header.setTextElideMode(Qt.TextElideMode.ElideRight)
+    header.setMinimumSectionSize(fm.horizontalAdvance("P(metal)") + 12)
+    header.setDefaultSectionSize(fm.horizontalAdvance("P(orchestral (genre))") + 16)
+    rows = table.verticalHeader()
+    rows.setDefaultSectionSize(fm.height() + 8)
+    rows.setMinimumSectionSize(fm.height() + 4)
+    table.setMinimumHeight(round(fm.height() + 10 + MIN_VISIBLE_ROWS * (fm.height() + 8)))

@@ -1,4 +1,9 @@
-"""Expert panel: the library with enable boxes, colours, descriptions; import, remove, model card.
+"""Expert panel: the library with enable boxes, colours, descriptions; import, remove, delete, model card.
+
+*Remove from view* unticks the selected expert (its file stays); *Delete…*
+deletes the file of one of your own or imported experts after a confirmation
+(shipped experts cannot be deleted). The list keeps room for
+:data:`MIN_VISIBLE_ROWS` experts, so a small window still shows more than two.
 
 Broken or incompatible files are listed greyed with the reason (front-end
 differences named) and cannot be enabled. Ticking a box calls
@@ -12,7 +17,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from relstudio.core.experts.expert_file import EXPERT_SUFFIX
 from relstudio.gui import theme
@@ -20,6 +25,19 @@ from relstudio.gui.panels.delegates import BROKEN_ROLE, DESC_ROLE, TwoLineDelega
 
 FP_ROLE = Qt.ItemDataRole.UserRole
 PATH_ROLE = Qt.ItemDataRole.UserRole + 2
+ORIGIN_ROLE = Qt.ItemDataRole.UserRole + 3
+MIN_VISIBLE_ROWS = 3.5  # two-line rows the list always has room for
+
+
+def ask_delete(parent, name: str, path: str) -> bool:
+    """The confirmation before an expert file is deleted (a test replaces ``ExpertPanel.confirm``)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    answer = QMessageBox.question(parent, "Delete expert", f"Delete the expert “{name}”?\n\n{path}\n\n"
+                                  "The file is removed from disk; this cannot be undone.",
+                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                                  QMessageBox.StandardButton.Cancel)
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def swatch(colour: str, size: int = 14) -> QIcon:
@@ -42,6 +60,7 @@ class ExpertPanel(QWidget):
     def __init__(self, doc, parent=None):
         super().__init__(parent)
         self.doc = doc
+        self.confirm = ask_delete  # (parent, name, path) -> bool
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
         self.tree.setRootIsDecorated(False)
@@ -49,27 +68,36 @@ class ExpertPanel(QWidget):
         self.tree.setItemDelegate(TwoLineDelegate(self.tree))
         self.tree.setUniformRowHeights(False)
         self.tree.setIconSize(QSize(14, 14))
+        self.tree.setMinimumHeight(round(MIN_VISIBLE_ROWS * (self.fontMetrics().height() * 2 + 10)) + 4)
         self.tree.itemChanged.connect(self._item_changed)
         self.tree.itemDoubleClicked.connect(lambda item, _c: self._card(item))
         self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
         self.import_button = QPushButton("Import…")
-        self.remove_button = QPushButton("Remove")
-        self.remove_button.setToolTip("Remove the selected expert from the analysis (untick it)")
+        self.remove_button = QPushButton("Remove from view")
+        self.remove_button.setToolTip("Untick the selected expert: it leaves the analysis, its file stays")
+        self.delete_button = QPushButton("Delete…")
+        self.delete_button.setToolTip("Delete the file of one of your own experts (shipped experts cannot be deleted)")
+        self.delete_button.clicked.connect(self.delete_selected)
         self.card_button = QPushButton("Model card")
         self.import_button.clicked.connect(self.importDialogRequested)
         self.remove_button.clicked.connect(self.remove_selected)
         self.card_button.clicked.connect(lambda: self._card(self.tree.currentItem()))
         buttons = QHBoxLayout()
-        for b in (self.import_button, self.remove_button, self.card_button):
+        for b in (self.import_button, self.remove_button, self.delete_button, self.card_button):
             buttons.addWidget(b)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        self.loading = QLabel("loading experts…")  # until the window has imported torch (engine_warmup)
+        self.loading.setVisible(not doc.engine_ready)
+        doc.engineReady.connect(lambda: self.loading.setVisible(False))
+        layout.addWidget(self.loading)
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
         self.setAcceptDrops(True)
         self._filling = False
         doc.libraryChanged.connect(self.refill)
         doc.relevanceChanged.connect(self._sync_checks)
+        doc.relevanceChanged.connect(self._update_buttons)  # Remove from view: only for ticked experts
         doc.analysisChanged.connect(self._sync_checks)
         doc.runner.busyChanged.connect(lambda _b: self._sync_checks())
         self.refill()
@@ -102,6 +130,7 @@ class ExpertPanel(QWidget):
     def _make_item(self, entry) -> QTreeWidgetItem:
         item = QTreeWidgetItem()
         item.setData(0, PATH_ROLE, str(entry.path))
+        item.setData(0, ORIGIN_ROLE, entry.origin)
         if entry.ok:
             fp = entry.info.fingerprint
             item.setText(0, self.doc.roster.display_label(fp))
@@ -156,6 +185,29 @@ class ExpertPanel(QWidget):
         if fp:
             self.doc.set_expert_enabled(fp, False)
 
+    def delete_selected(self) -> bool:
+        """Delete the selected expert's file after confirmation (own or imported experts only)."""
+        item = self.tree.currentItem()
+        if item is None or not self._deletable(item):
+            return False
+        path = Path(item.data(0, PATH_ROLE))
+        if not self.confirm(self, item.text(0), str(path)):
+            return False
+        fp = item.data(0, FP_ROLE)
+        if fp:
+            self.doc.set_expert_enabled(fp, False)
+        try:
+            path.unlink()
+        except OSError as exc:
+            self.doc.problem.emit("Cannot delete the expert", f"{path}: {exc.strerror or exc}")
+            return False
+        self.doc.rescan_library()
+        return True
+
+    @staticmethod
+    def _deletable(item) -> bool:
+        return bool(item.data(0, PATH_ROLE)) and item.data(0, ORIGIN_ROLE) in ("user", "imported")
+
     def selected_path(self) -> str | None:
         """The file of the selected expert (``None`` when nothing is selected)."""
         item = self.tree.currentItem()
@@ -170,6 +222,7 @@ class ExpertPanel(QWidget):
         item = self.tree.currentItem()
         self.card_button.setEnabled(bool(item is not None and item.data(0, PATH_ROLE)))
         self.remove_button.setEnabled(bool(item is not None and item.data(0, FP_ROLE) in self.doc.enabled))
+        self.delete_button.setEnabled(bool(item is not None and self._deletable(item)))
 
     # -- drag and drop -------------------------------------------------------------------
     @staticmethod

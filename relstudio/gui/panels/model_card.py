@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QTabWidget, QTextBrowser, QVBoxLayout
@@ -11,14 +12,34 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QTabWid
 from relstudio.core.errors import RelstudioError
 
 
+NAMES = {  # metadata keys whose words alone would not say it
+    "gain_check_12db": "Same winners at −12 / 0 / +12 dB", "fusion_map@3": "Fusion MAP@3", "relnet_map@3": "RELNET MAP@3",
+    "segment_winners_held_out": "Segment winners (held-out clips)", "held_out_split": "Held-out split",
+    "n_fft": "FFT size", "n_mels": "Mel bands", "fmin": "Lowest frequency (Hz)", "fmax": "Highest frequency (Hz)",
+    "hop_length": "Hop (samples)", "db_ref": "dB reference", "top_db": "Top dB", "mel_htk": "HTK mel scale",
+    "amin": "Smallest amplitude", "val_fraction": "Validation fraction", "lr": "Learning rate",
+}
+
+
+def readable(key: str) -> str:
+    """A metadata key as words: ``gain_check_12db`` → ``Same winners at −12 / 0 / +12 dB``,
+    ``best_val_loss`` → ``Best validation loss``, ``map@3`` stays ``MAP@3``."""
+    if key in NAMES:
+        return NAMES[key]
+    words = re.sub(r"(\d+)db\b", r"\1 dB", key).replace("_", " ").replace("map@", "MAP@")
+    words = re.sub(r"\bval\b", "validation", words)
+    return words[:1].upper() + words[1:]
+
+
 def _rows(d: dict) -> str:
     out = []
     for k, v in d.items():
         if isinstance(v, dict):
-            v = ", ".join(f"{kk}: {vv}" for kk, vv in v.items()) if v else "—"
+            v = ", ".join(f"{readable(str(kk)).lower()}: {vv}" for kk, vv in v.items()) if v else "—"
         elif isinstance(v, list):
             v = ", ".join(str(x) for x in v) if v else "—"
-        out.append(f"<tr><td style='color:#9aa1ad; padding-right:14px'>{html.escape(str(k))}</td>"
+        out.append(f"<tr><td style='color:#9aa1ad; padding-right:14px' title='{html.escape(str(k))}'>"
+                   f"{html.escape(readable(str(k)))}</td>"
                    f"<td>{html.escape(str(v))}</td></tr>")
     return "<table cellspacing=2>" + "".join(out) + "</table>"
 

@@ -120,6 +120,7 @@ class ProgressPage(QWizardPage):
             self.state.setText(f"<span style='color:#ff8a70'><b>Failed:</b> {job.error}</span>")
             self.time_left.setText("")
             self.clock.stop()
+        self.note.setVisible(job.state in (QUEUED, RUNNING))  # after Cancel nothing goes on in the background
         self.completeChanged.emit()
         if job.state == DONE and self.wiz.currentPage() is self:
             QTimer.singleShot(0, self.wiz.next)

@@ -15,14 +15,23 @@ from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QT
                                QVBoxLayout, QWizardPage)
 
 from relstudio.core.training.tables import DISPLAY, GROUPS
-from relstudio.gui import theme
+from relstudio.gui import model_import, theme
+from relstudio.gui.wording import plural
 
 EXPERT_COLUMNS = ("Expert", "Precision", "Recall", "Balanced acc.", "Test clips (pos./neg.)", "Best epoch")
 MODEL_COLUMNS = ("Group", "Model", "MAP@3", "MAP@3 padded", "Accuracy", "Accuracy padded")
 
 
+UNDEFINED = "—"  # a score with no case to count (precision with nothing detected)
+
+
 def _num(v) -> str:
-    return "–" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.3f}"
+    return UNDEFINED if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.3f}"
+
+
+def _precision(s: dict) -> str:
+    """Precision, or :data:`UNDEFINED` when the detector found nothing (tp + fp = 0)."""
+    return _num(s.get("precision")) if s.get("tp", 0) + s.get("fp", 0) > 0 else UNDEFINED
 
 
 def _table(columns) -> QTableWidget:
@@ -46,7 +55,7 @@ def _fill(table: QTableWidget, rows, *, bold_row=None) -> None:
     for r, values in enumerate(rows):
         for c, v in enumerate(values):
             item = QTableWidgetItem(str(v))
-            if c >= 1 and (isinstance(v, str) and (v[:1].isdigit() or v == "–")):
+            if c >= 1 and (isinstance(v, str) and (v[:1].isdigit() or v == UNDEFINED)):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if r == bold_row:
                 font = QFont()
@@ -73,8 +82,12 @@ class ResultsPage(QWizardPage):
         self.notes.setWordWrap(True)
         self.open_button = QPushButton("Open folder")
         self.open_button.clicked.connect(self._open_folder)
+        self.add_button = QPushButton("Add to view")
+        self.add_button.setToolTip("Enable the new experts on the open track, beside the enabled ones")
+        self.add_button.clicked.connect(self.add_to_view)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        buttons.addWidget(self.add_button)
         buttons.addWidget(self.open_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
@@ -96,17 +109,19 @@ class ResultsPage(QWizardPage):
         kinds = [k for k in ("relnet", "convnet", "convkong") if k in report.models]
         extra = f" and {', '.join(DISPLAY.get(k.upper(), k.upper()) for k in kinds)}" if kinds else ""
         self.summary.setText(
-            f"Saved {len(out.experts)} experts{extra} in <b>{html.escape(str(out.folder))}</b>.<br>"
-            f"The new experts are listed under “Your experts” and enabled on the open track.")
+            f"Saved {plural(len(out.experts), 'expert')}{extra} in <b>{html.escape(str(out.folder))}</b>.<br>"
+            f"The new experts are listed under “Your experts”; the open view is unchanged until you "
+            f"press <i>Add to view</i>.")
+        self.add_button.setEnabled(True)
         rows = []
         for label in report.models:
             if label in ("relnet", "convnet", "convkong"):
                 continue
             s = (ev.detectors.get(label) if ev is not None else None) or {}
             fit = report.fits.get(label, {})
-            counts = f"{s['tp'] + s['fn']} / {s['fp'] + s['tn']}" if s else "–"
-            rows.append([label, _num(s.get("precision")), _num(s.get("recall")), _num(s.get("balanced_accuracy")),
-                         counts, str(fit.get("best_epoch", "–"))])
+            counts = f"{s['tp'] + s['fn']} / {s['fp'] + s['tn']}" if s else UNDEFINED
+            rows.append([label, _precision(s) if s else UNDEFINED, _num(s.get("recall")), _num(s.get("balanced_accuracy")),
+                         counts, str(fit.get("best_epoch", UNDEFINED))])
         _fill(self.experts, rows)
         model_rows = []
         bold = None
@@ -130,6 +145,12 @@ class ResultsPage(QWizardPage):
             if self.models.item(r, 1).text() == DISPLAY.get(model, model):
                 return self.models.item(r, col).text()
         raise KeyError(model)
+
+    def add_to_view(self) -> None:
+        out = self.wiz.job.outcome if self.wiz.job is not None else None
+        if out is not None:
+            model_import.add_to_view(self.wiz.doc, model_import.adopt_trained(self.wiz.doc, out.folder, out.experts))
+            self.add_button.setEnabled(False)
 
     def _open_folder(self) -> None:
         out = self.wiz.job.outcome if self.wiz.job is not None else None

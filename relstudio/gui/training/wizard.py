@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
+from relstudio.gui.training import remembered
 from relstudio.gui.training.data_pages import ClassesPage, SourcePage
 from relstudio.gui.training.progress_page import ProgressPage
 from relstudio.gui.training.queue import DONE
@@ -22,9 +23,10 @@ SOURCE, CLASSES, SETTINGS, TRAINING, RESULTS = range(5)
 
 
 class TrainingWizard(QWizard):
-    def __init__(self, doc, *, queue, dialogs=None, job=None, parent=None):
+    def __init__(self, doc, *, queue, dialogs=None, job=None, settings=None, parent=None):
+        """``settings``: the QSettings where the last training's settings are remembered (None: not)."""
         super().__init__(parent)
-        self.doc = doc
+        self.doc, self.settings = doc, settings
         self.queue = queue
         if dialogs is None:
             from relstudio.gui.dialogs import Dialogs
@@ -49,6 +51,8 @@ class TrainingWizard(QWizard):
             self.setPage(pid, page)
         if job is not None:
             self.setStartId(RESULTS if job.state == DONE else TRAINING)
+        else:
+            remembered.restore(self, settings)
 
     def reviewed_counts(self) -> dict:
         """Clips per class the review marks would add (all classes that have positive marks)."""
@@ -57,9 +61,10 @@ class TrainingWizard(QWizard):
     def start(self, request):
         """Queue ``request`` on the training queue and watch it."""
         self.job = self.queue.submit(request)
+        remembered.remember(self, self.settings)
         return self.job
 
     def reject(self) -> None:
-        """Close: a scan is stopped, a training goes on in the background."""
+        """Close: a scan is stopped, a training goes on in the background (a cancelled one is over)."""
         self.classes_page.runner.cancel()
         super().reject()

@@ -1,4 +1,12 @@
-"""What every time view shares: a seconds axis, the playback cursor, the selected segment, clicks."""
+"""What every time view shares: a seconds axis, the playback cursor, the selected segment, the range
+selection, clicks.
+
+Shift+drag in a view (or a plain drag in its time ruler) reports a range with
+``rangeDragged(start, end)``; the timeline puts it in the document's one range
+selection, which every view draws with :meth:`TimePlot.set_range_selection`.
+The time ruler steps through :data:`TICK_STEPS` (1, 2, 5, 10, 15, 30 s; 1, 2, 5,
+10 min …), the coarsest that keeps labels :data:`TICK_PIXELS` apart.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +19,11 @@ from PySide6.QtGui import QColor
 from relstudio.gui import theme
 
 AXIS_WIDTH = 68
+# (major, minor) tick steps in seconds, finest first
+TICK_STEPS = ((0.01, 0.005), (0.02, 0.01), (0.05, 0.01), (0.1, 0.05), (0.2, 0.1), (0.5, 0.1), (1, 0.5), (2, 1),
+              (5, 1), (10, 5), (15, 5), (30, 10), (60, 15), (120, 30), (300, 60), (600, 120), (1200, 300),
+              (1800, 600), (3600, 900))
+TICK_PIXELS = 90  # room for one "m:ss.s" label
 
 
 def format_time(t: float, *, decimals: int = 1) -> str:
@@ -24,12 +37,49 @@ def format_time(t: float, *, decimals: int = 1) -> str:
     return f"{sign}{int(m)}:{s:0{3 + decimals if decimals else 2}.{decimals}f}"
 
 
+def tick_steps(span: float, pixels: float) -> tuple[float, float]:
+    """The (major, minor) step of :data:`TICK_STEPS` for ``span`` seconds drawn over ``pixels``."""
+    most = max(1.0, pixels / TICK_PIXELS)
+    return next((s for s in TICK_STEPS if span / s[0] <= most), TICK_STEPS[-1])
+
+
+class RangeViewBox(pg.ViewBox):
+    """A view box where Shift+drag selects a time range (``rangeDragged``) instead of panning."""
+
+    rangeDragged = Signal(float, float)
+
+    def mouseDragEvent(self, ev, axis=None):
+        if axis is None and ev.button() == Qt.MouseButton.LeftButton \
+                and ev.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            ev.accept()
+            self.drag_range(ev.buttonDownScenePos(), ev.scenePos())
+            return
+        super().mouseDragEvent(ev, axis)
+
+    def drag_range(self, scene_from, scene_to) -> None:
+        t0, t1 = self.mapSceneToView(scene_from).x(), self.mapSceneToView(scene_to).x()
+        self.rangeDragged.emit(float(min(t0, t1)), float(max(t0, t1)))
+
+
 class TimeAxis(pg.AxisItem):
-    """Seconds shown as m:ss with as many decimals as the tick spacing needs."""
+    """Seconds shown as m:ss with as many decimals as the tick spacing needs; dragging it selects a range."""
+
+    def tickSpacing(self, minVal, maxVal, size):
+        major, minor = tick_steps(maxVal - minVal, size)
+        return [(major, 0), (minor, 0)]
 
     def tickStrings(self, values, scale, spacing):
         decimals = 0 if spacing >= 1 else min(3, int(math.ceil(-math.log10(spacing))))
         return [format_time(v, decimals=decimals) for v in values]
+
+    def mouseDragEvent(self, event):
+        view = self.linkedView()
+        if isinstance(view, RangeViewBox) and event.button() == Qt.MouseButton.LeftButton \
+                and not view.sceneBoundingRect().contains(event.buttonDownScenePos()):
+            event.accept()
+            view.drag_range(event.buttonDownScenePos(), event.scenePos())
+            return
+        super().mouseDragEvent(event)
 
 
 class TimePlot(pg.PlotWidget):
@@ -43,7 +93,8 @@ class TimePlot(pg.PlotWidget):
     hovered = Signal(float, float)
 
     def __init__(self, *, title: str = "", parent=None):
-        super().__init__(parent=parent, axisItems={"bottom": TimeAxis("bottom")}, background=theme.PLOT_BG)
+        super().__init__(parent=parent, axisItems={"bottom": TimeAxis("bottom")}, viewBox=RangeViewBox(),
+                         background=theme.PLOT_BG)
         item = self.getPlotItem()
         item.setMenuEnabled(False)
         item.hideButtons()
@@ -66,6 +117,12 @@ class TimePlot(pg.PlotWidget):
         self.selection.setZValue(40)
         self.selection.hide()
         self.addItem(self.selection, ignoreBounds=True)
+        self.range_region = pg.LinearRegionItem(movable=False, brush=QColor(79, 140, 255, 60),
+                                                pen=pg.mkPen(theme.ACCENT, width=1.5))
+        self.range_region.setZValue(45)
+        self.range_region.hide()
+        self.addItem(self.range_region, ignoreBounds=True)
+        self.rangeDragged = self.vb.rangeDragged
         self.scene().sigMouseClicked.connect(self._scene_clicked)
         self.scene().sigMouseMoved.connect(self._scene_moved)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -91,12 +148,19 @@ class TimePlot(pg.PlotWidget):
     def set_cursor(self, t: float) -> None:
         self.cursor.setPos(t)
 
+    @staticmethod
+    def _show_region(region, span) -> None:
+        if span is not None:
+            region.setRegion(span)
+        region.setVisible(span is not None)
+
     def set_selection(self, span) -> None:
-        if span is None:
-            self.selection.hide()
-        else:
-            self.selection.setRegion(span)
-            self.selection.show()
+        """Shade the selected segment ``(start, end)`` (``None``: none)."""
+        self._show_region(self.selection, span)
+
+    def set_range_selection(self, span) -> None:
+        """Draw the document's range selection ``(start, end)`` (``None``: none)."""
+        self._show_region(self.range_region, span)
 
     def visible_range(self) -> tuple[float, float]:
         x0, x1 = self.vb.viewRange()[0]

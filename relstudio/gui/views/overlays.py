@@ -2,8 +2,9 @@
 
 - :class:`ReviewOverlay`: each reviewed segment as a strip at the bottom of the
   plot, green for "is class X", red for "is not class X", with the class name.
-- :class:`ContributionOverlay`: the top segments of the class picked in the
-  classification panel, shaded over the whole height and ranked #1, #2, …
+- :class:`ContributionOverlay`: the top passages of the class picked in the
+  classification panel, shaded over the whole height and ranked #1, #2, … by
+  tags in filled boxes at the top of the curve (the peak labels keep clear of them).
 Both only draw what the Document holds (``doc.review``, ``doc.classification``).
 """
 
@@ -18,10 +19,12 @@ HIGHLIGHT = "#f4f6fa"  # neutral: no expert colour, not the yellow cursor
 STRIP = 0.045
 
 
-def _small_font(bold: bool = True) -> QFont:
+def small_font(*, size: float = 8.0, bold: bool = True, italic: bool = False) -> QFont:
+    """The font of the text drawn on the relevance view (tags, labels)."""
     font = QFont()
-    font.setPointSizeF(8.0)
+    font.setPointSizeF(size)
     font.setBold(bold)
+    font.setItalic(italic)
     return font
 
 
@@ -68,7 +71,7 @@ class ReviewOverlay:
         for a, b, text, positive in texts:
             label = pg.TextItem(text, color=POSITIVE if positive else NEGATIVE, anchor=(0.5, 1.0),
                                 fill=QColor(18, 20, 25, 190))
-            label.setFont(_small_font())
+            label.setFont(small_font())
             label.setPos((a + b) / 2, STRIP + 0.01)
             self._add(label, 37)
             self.labels.append(((a + b) / 2, label))
@@ -80,7 +83,7 @@ class ReviewOverlay:
             return
         x0, x1 = self.plot.visible_range()
         per_px = (x1 - x0) / self.plot.pixel_width()
-        metrics = QFontMetrics(_small_font())
+        metrics = QFontMetrics(small_font())
         right = float("-inf")
         for centre, label in self.labels:
             half = (metrics.horizontalAdvance(label.textItem.toPlainText()) / 2 + 6) * per_px
@@ -93,56 +96,51 @@ class ContributionOverlay:
     def __init__(self, plot, doc, *, y_top: float):
         self.plot, self.doc, self.y_top = plot, doc, y_top
         self.items: list = []
-        self.segments: list[int] = []  # drawn, best first (tests read it)
+        self.tags: list = []
+        self.passages: list = []  # drawn, best first (tests read them)
         doc.classification.highlightChanged.connect(self.refresh)
         doc.trackChanged.connect(self.refresh)
 
     def refresh(self) -> None:
         for item in self.items:
             self.plot.removeItem(item)
-        self.items, self.segments = [], []
-        a = self.doc.analysis
-        ks = [int(k) for k in self.doc.classification.highlighted]
-        if a is None or not ks:
+        self.items, self.tags = [], []
+        self.passages = [p for p, _share in self.doc.classification.highlighted]
+        if not self.passages:
             return
-        spans = []  # merged overlapping segments: [start, end, ranks]
-        for rank, k in sorted(enumerate(ks, start=1), key=lambda rk: a.times[rk[1], 0] if 0 <= rk[1] < a.n_segments
-                              else 0.0):
-            if not 0 <= k < a.n_segments:
-                continue
-            t0, t1 = (float(v) for v in a.times[k])
-            if spans and t0 <= spans[-1][1]:
-                spans[-1][1] = max(spans[-1][1], t1)
-                spans[-1][2].append(rank)
-            else:
-                spans.append([t0, t1, [rank]])
-            self.segments.append(k)
-        self.segments = [k for k in ks if k in self.segments]
         x0, x1 = self.plot.visible_range()
-        near = (x1 - x0) / self.plot.pixel_width() * 34  # tags closer than ~34 px share one
+        near = (x1 - x0) / self.plot.pixel_width() * 40  # tags closer than ~40 px share one
         tags = []  # [centre sum, count, ranks]
-        for t0, t1, ranks in spans:
-            c = (t0 + t1) / 2
+        for rank, p in sorted(enumerate(self.passages, start=1), key=lambda rp: rp[1].start):
+            c = (p.start + p.end) / 2
             if tags and c - tags[-1][0] / tags[-1][1] < near:
-                tags[-1] = [tags[-1][0] + c, tags[-1][1] + 1, tags[-1][2] + ranks]
+                tags[-1] = [tags[-1][0] + c, tags[-1][1] + 1, tags[-1][2] + [rank]]
             else:
-                tags.append([c, 1, list(ranks)])
+                tags.append([c, 1, [rank]])
         for total, n, ranks in tags:
-            tag = pg.TextItem(" ".join(f"#{r}" for r in sorted(ranks)), color=HIGHLIGHT, anchor=(0.5, 0.0))
-            tag.setFont(_small_font())
-            tag.setPos(total / n, 0.98)
-            tag.setZValue(38)
-            self.plot.addItem(tag, ignoreBounds=True)
-            self.items.append(tag)
+            tag = pg.TextItem(" ".join(f"#{r}" for r in sorted(ranks)), color="#101216", anchor=(0.5, 1.0),
+                              fill=QColor(HIGHLIGHT), border=pg.mkPen(QColor(HIGHLIGHT)))
+            tag.setFont(small_font())
+            tag.setPos(total / n, 1.0)
+            self._add(tag, 38)
+            self.tags.append(tag)
         fill = QColor(HIGHLIGHT)
-        fill.setAlpha(38)
-        for t0, t1, _ranks in spans:
-            shade = pg.BarGraphItem(x=[(t0 + t1) / 2], height=[self.y_top], width=[t1 - t0], y0=[0.0], brush=fill,
-                                    pen=None)
-            shade.setZValue(5)
-            edge = pg.BarGraphItem(x=[(t0 + t1) / 2], height=[0.015], width=[t1 - t0], y0=[0.985],
-                                   brush=QColor(HIGHLIGHT), pen=None)
-            edge.setZValue(38)
-            for item in (shade, edge):
-                self.plot.addItem(item, ignoreBounds=True)
-                self.items.append(item)
+        fill.setAlpha(34)
+        for p in self.passages:
+            self._add(pg.BarGraphItem(x=[(p.start + p.end) / 2], height=[self.y_top], width=[p.end - p.start],
+                                      y0=[0.0], brush=fill, pen=None), 5)
+            self._add(pg.BarGraphItem(x=[(p.start + p.end) / 2], height=[0.012], width=[p.end - p.start],
+                                      y0=[0.994], brush=QColor(HIGHLIGHT), pen=None), 38)
+
+    def _add(self, item, z: float) -> None:
+        item.setZValue(z)
+        self.plot.addItem(item, ignoreBounds=True)
+        self.items.append(item)
+
+    def tag_rects(self) -> list[tuple[float, float, float, float]]:
+        """The #rank tags' boxes in the plot's pixels (the peak labels keep clear of them)."""
+        out = []
+        for tag in self.tags:
+            r = tag.mapRectToItem(self.plot.vb, tag.boundingRect())
+            out.append((r.x(), r.y(), r.width(), r.height()))
+        return out

@@ -1,226 +1,256 @@
-"""Relevance view (paper Fig. 2): R_max over segments, labelled by the winning expert.
+"""Relevance view (paper Fig. 2): R_max at the chosen resolution, its passages and its silence.
 
-Under the curve each segment is a bar in its winner's colour (bright above the
-threshold, dim below); the winner's name is written at the peaks above the
-threshold, thinned to keep them apart on screen; a draggable line sets the
-threshold; a second viewpoint's curve can be overlaid dashed. Hovering shows
-time, relevance, winner and every expert's probability
-(:mod:`relstudio.gui.views.relevance_hover`). Review marks and the
-segments behind a class's score are drawn by :mod:`relstudio.gui.views.overlays`;
-a right click asks for the review menu of the segment under the mouse.
+The curve is the windows' R_max (``doc.relevance.view()``: the paper's formula
+on each window's mean probabilities, at 0.5–5 s or per segment); under it each
+window is a bar in its winner's colour, bright inside a highlighted passage and
+dim outside. Passages are shaded, silence (no evidence, no winner) is grey and
+labelled *silence* (:mod:`relstudio.gui.views.passage_overlay`); each visible
+passage is named by its winner over its peak (:mod:`relstudio.gui.views.peak_labels`).
+The raw segment curve can be drawn thin behind the windows. A draggable line
+sets the threshold; its label says what share of the track the passages at that
+value cover, also while it is dragged. A second viewpoint's curve can be
+overlaid dashed. Hovering shows the window and the segment under the mouse
+(:mod:`relstudio.gui.views.relevance_hover`); the legend sits in a band above
+R = 1 sized to hold it (:mod:`relstudio.gui.views.relevance_legend`). Review marks
+and the passages behind a class's score are drawn by :mod:`relstudio.gui.views.overlays`.
 """
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics
-from PySide6.QtWidgets import QGraphicsTextItem
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor
 
-from relstudio.core.peaks import local_peaks, spaced_peaks
 from relstudio.core.waveform_lod import peak_envelope
 from relstudio.gui import theme
 from relstudio.gui.views.common import TimePlot
 from relstudio.gui.views.overlays import ContributionOverlay, ReviewOverlay
+from relstudio.gui.views.passage_overlay import PassageOverlay
+from relstudio.gui.views.peak_labels import PeakLabels
 from relstudio.gui.views.relevance_hover import HoverCard
+from relstudio.gui.views.relevance_legend import Legend
 
-Y_TOP = 1.25  # room above 1 for the legend row
-LABEL_CEILING = 1.07
-LABEL_PAD_PX = 12
-MAX_LABELS = 40
+Y_BOTTOM = -0.03  # room under 0 for the passage and silence strips
+LABEL_ROW_PX = 22  # one row of peak labels above R = 1
+MIN_CURVE_PX = 60  # the legend hides rather than squeeze the curve below this
+EMPTY = (np.zeros(0), np.zeros(0))
 
 
 class RelevanceView(TimePlot):
-    """Emits ``segmentActivated(k)`` for a click on a peak label or a highlighted segment,
+    """Emits ``passageActivated(passage)`` for a click on a peak label or inside a highlighted passage,
     ``seekRequested(t)`` for a click elsewhere, ``contextRequested(k, screen_pos)`` for a right click."""
 
-    segmentActivated = Signal(int)
+    passageActivated = Signal(object)
     seekRequested = Signal(float)
     contextRequested = Signal(int, object)
 
     def __init__(self, doc, parent=None):
         super().__init__(title="relevance", parent=parent)
         self.doc = doc
-        self.setYRange(0.0, Y_TOP, padding=0)
+        self.y_top = 1.25
+        self.setYRange(Y_BOTTOM, self.y_top, padding=0)
         self.getPlotItem().getAxis("left").setTicks([[(v, f"{v:g}") for v in (0, 0.25, 0.5, 0.75, 1.0)]])
         self.bars: list[pg.BarGraphItem] = []
         # A wide antialiased pen stroked as one path costs ~100 ms a frame in Qt's raster engine;
-        # drawn as separate segments it costs ~10 ms. The dashed curve stays one thin path (dashes
-        # need a continuous path; a 1-px cosmetic pen is cheap).
+        # drawn as separate segments it costs ~10 ms.
         self.curve = pg.PlotDataItem(pen=pg.mkPen(theme.CURVE, width=1.7))
         self.curve.curve.setSegmentedLineMode("on")
         self.curve.setZValue(20)
+        self.segment_curve = pg.PlotDataItem(pen=pg.mkPen(QColor(200, 205, 215, 75), width=1))
+        self.segment_curve.setZValue(18)
         self.compare_curve = pg.PlotDataItem(pen=pg.mkPen(theme.COMPARE, width=1, style=Qt.PenStyle.DashLine))
         self.compare_curve.setZValue(19)
-        self.curve_source = (np.zeros(0), np.zeros(0))  # every segment's (centre, R_max) of the enabled set
-        self.compare_source = (np.zeros(0), np.zeros(0))
-        for c in (self.curve, self.compare_curve):
+        self.show_segments = True  # the raw segment curve behind the windows (View ▸ Show segment curve)
+        self.sources = {self.curve: EMPTY, self.segment_curve: EMPTY, self.compare_curve: EMPTY}
+        for c in self.sources:
             self.addItem(c)
         self.threshold_line = pg.InfiniteLine(
             angle=0, movable=True, pen=pg.mkPen(theme.THRESHOLD, width=1.2, style=Qt.PenStyle.DashLine),
             hoverPen=pg.mkPen(theme.THRESHOLD, width=2.5), label="threshold {value:.2f}",
             labelOpts={"position": 0.01, "color": theme.THRESHOLD, "anchors": [(0, 1), (0, 1)],
-                       "fill": QColor(18, 20, 25, 210)})
-        self.threshold_line.setZValue(36)  # its label stays readable over peak labels
+                       "fill": QColor(18, 20, 25, 220)})
+        self.threshold_line.setZValue(36)
         self.threshold_line.setBounds((0.0, 1.0))
         self.addItem(self.threshold_line, ignoreBounds=True)
+        self.threshold_line.sigPositionChanged.connect(self._threshold_moved)
         self.threshold_line.sigPositionChangeFinished.connect(lambda line: doc.set_threshold(line.value()))
-        # One rich-text item instead of pyqtgraph's LegendItem: rebuilding that on every expert toggle
-        # cost ~10 ms (a LabelItem and a layout pass per entry); this costs well under 1 ms.
-        self.legend = QGraphicsTextItem()
-        self.legend.setParentItem(self.getPlotItem().vb)
-        self.legend.setPos(6, 2)
-        self.legend.setZValue(40)
-        self._legend_html = None
-        self.labels: list[pg.TextItem] = []
-        self.label_segments: list[int] = []
+        self.legend = Legend(self.vb)
+        self.labels = PeakLabels(self, doc)
+        self.passage_overlay = PassageOverlay(self, doc)
         self.hover = HoverCard(self, doc)
         self.message = pg.TextItem(color=theme.TEXT_DIM, anchor=(0.5, 0.5))
         self.addItem(self.message, ignoreBounds=True)
         self._relabel = self.on_view_change(self.refresh_visible)
         self.hovered.connect(self.hover.show_at)
-        doc.trackChanged.connect(self.refresh)
-        doc.relevanceChanged.connect(self.refresh)
-        doc.libraryChanged.connect(self.refresh)
+        for signal in (doc.trackChanged, doc.relevanceChanged, doc.libraryChanged):
+            signal.connect(self.refresh)
         doc.thresholdChanged.connect(lambda _v: self.refresh())
-        self.review_overlay = ReviewOverlay(self, doc, y_top=Y_TOP)
-        self.contribution_overlay = ContributionOverlay(self, doc, y_top=Y_TOP)
+        self.analysis_percent = 0  # of the running analysis, for "analysing … N %"
+        doc.runner.progress.connect(self._analysis_progress)
+        doc.runner.busyChanged.connect(lambda _busy: self.refresh())
+        self.review_overlay = ReviewOverlay(self, doc, y_top=10.0)
+        self.contribution_overlay = ContributionOverlay(self, doc, y_top=10.0)
         doc.analysisChanged.connect(self.review_overlay.refresh)
+        doc.classification.highlightChanged.connect(lambda: self.refresh_labels())
         self.refresh()
 
     # -- drawing -------------------------------------------------------------------
     def refresh(self) -> None:
-        doc, cur = self.doc, self.doc.current()
+        doc = self.doc
+        view, cur = doc.relevance.view(), doc.relevance.segments()
         for b in self.bars:
             self.removeItem(b)
         self.bars = []
-        thr = doc.threshold
-        self.threshold_line.setValue(thr)
-        self.threshold_line.label.setFormat("threshold {value:.2f}" + doc.threshold_note)
-        self.threshold_line.setVisible(cur is not None and bool(cur.experts))
-        if cur is None or not cur.experts:
-            if doc.track is None:
-                text = ""
-            elif cur is None:
-                text = "analysing…" if doc.runner.busy else "not analysed — press Ctrl+R to analyse"
-            elif not doc.library.usable():
-                text = "no experts in the library: import one (Ctrl+I) or train one with 'relstudio train'"
-            else:
-                text = "enable experts in the panel to see relevance"
-            self.message.setText(text)
-            self._place_message()
-        else:
-            self.message.setText("")
-            rel, winners, x = cur.relevance, cur.winners, cur.centres
-            width = cur.frontend.segment_hop_seconds  # one bar per segment, touching its neighbours
-            for i, ref in enumerate(cur.experts):
-                mine = winners == i
-                if not mine.any():
-                    continue
-                colour = QColor(doc.roster.colour(ref.fingerprint))
-                for above, alpha in ((True, 215), (False, 80)):
-                    sel = mine & ((rel >= thr) if above else (rel < thr))
-                    if sel.any():
-                        colour.setAlpha(alpha)
-                        bar = pg.BarGraphItem(x=x[sel], height=rel[sel], width=width, brush=QColor(colour), pen=None)
-                        bar.setZValue(10)
-                        self.addItem(bar)
-                        self.bars.append(bar)
-        self.curve_source = (cur.centres, cur.relevance) if cur is not None and cur.experts else (
-            np.zeros(0), np.zeros(0))
-        cmp = doc.compared()
-        self.compare_source = (cmp.centres, cmp.relevance) if cmp is not None and cmp.experts else (
-            np.zeros(0), np.zeros(0))
-        self._rebuild_legend(cur, cmp)
+        self.threshold_line.blockSignals(True)
+        self.threshold_line.setValue(doc.threshold)
+        self.threshold_line.blockSignals(False)
+        self._threshold_moved(self.threshold_line)
+        self.threshold_line.setVisible(view is not None)
+        self.message.setText("" if view is not None else self._empty_text(cur))
+        if view is not None:
+            self._draw_bars(view, cur)
+        win = view.windows if view is not None else None
+        self.sources[self.curve] = (win.times.mean(axis=1), win.relevance) if win is not None else EMPTY
+        segmentwise = doc.relevance.settings.window_seconds is None
+        self.sources[self.segment_curve] = (cur.centres, cur.relevance) if (
+            view is not None and self.show_segments and not segmentwise) else EMPTY
+        cmp = doc.relevance.compared_view()
+        self.sources[self.compare_curve] = (cmp.windows.times.mean(axis=1), cmp.windows.relevance) if (
+            cmp is not None) else EMPTY
+        self.passage_overlay.refresh()
+        self._rebuild_legend(view, cur, cmp)
         self.refresh_visible()
 
+    def _empty_text(self, cur) -> str:
+        doc = self.doc
+        if doc.track is None:
+            return ""
+        if cur is None:
+            if doc.runner.busy or doc.pending():  # running, or about to (the engine still loading)
+                return f"analysing … {self.analysis_percent} %"
+            return "not analysed — press Ctrl+R to analyse"
+        if not doc.library.usable():
+            return "no experts in the library: import one (Ctrl+I) or train one with 'relstudio train'"
+        return "enable experts in the panel to see relevance"
+
+    def _analysis_progress(self, fraction: float, _message: str) -> None:
+        self.analysis_percent = int(round(100 * fraction))
+        if self.doc.track is not None and self.doc.relevance.view() is None:
+            self.message.setText(self._empty_text(self.doc.relevance.segments()))
+
+    def _draw_bars(self, view, cur) -> None:
+        win = view.windows
+        x = win.times.mean(axis=1)
+        res = self.doc.relevance.settings.window_seconds
+        width = (win.times[:, 1] - win.times[:, 0]) if res else np.full(win.n_windows, cur.frontend.segment_hop_seconds)
+        inside = np.zeros(win.n_windows, bool)
+        for p in view.passages:
+            inside[p.first:p.stop] = True
+        for i, ref in enumerate(cur.experts):
+            colour = QColor(self.doc.roster.colour(ref.fingerprint))
+            for sel, alpha in ((win.winners == i) & inside, 215), ((win.winners == i) & ~inside, 80):
+                if sel.any():
+                    colour.setAlpha(alpha)
+                    bar = pg.BarGraphItem(x=x[sel], height=win.relevance[sel], width=width[sel],
+                                          brush=QColor(colour), pen=None)
+                    bar.setZValue(10)
+                    self.addItem(bar)
+                    self.bars.append(bar)
+
     def refresh_visible(self) -> None:
-        """Redraw what depends on the visible range: the curves (thinned to screen maxima) and peak labels."""
+        """Redraw what depends on the visible range and size: curves (thinned to screen maxima), labels, card."""
+        self.fit_band()
         x0, x1 = self.visible_range()
         bins = self.pixel_width() // 2
-        for item, (x, y) in ((self.curve, self.curve_source), (self.compare_curve, self.compare_source)):
+        for item, (x, y) in self.sources.items():
             item.setData(*peak_envelope(x, y, x0, x1, bins=bins)) if len(x) else item.setData([], [])
+        self.passage_overlay.thin()
+        self.review_overlay.thin()
+        self.contribution_overlay.refresh()
         self.refresh_labels()
-        if hasattr(self, "review_overlay"):
-            self.review_overlay.thin()
-            self.contribution_overlay.refresh()
+        self.hover.refresh()
+        if self.message.textItem.toPlainText():
+            self.message.setPos((x0 + x1) / 2, 0.5)
 
-    def _place_message(self) -> None:
-        x0, x1 = self.visible_range()
-        self.message.setPos((x0 + x1) / 2, Y_TOP / 2)
+    def fit_band(self) -> None:
+        """Keep a band above R = 1 as tall as the legend plus a row of labels (the legend hides in a short pane)."""
+        h = float(self.vb.height())
+        band = LABEL_ROW_PX + self.legend.height()
+        if h - band < MIN_CURVE_PX:
+            self.legend.item.hide()
+            band = LABEL_ROW_PX
+        elif self.legend.entries:
+            self.legend.item.show()
+        span = 1.0 - Y_BOTTOM
+        top = 1.0 + band * span / max(h - band, 1.0)  # (top − 1) / (top − bottom) of the height is the band
+        if abs(top - self.y_top) > 1e-3:
+            self.y_top = top
+            self.setYRange(Y_BOTTOM, top, padding=0)
 
-    def _rebuild_legend(self, cur, cmp) -> None:
+    def _rebuild_legend(self, view, cur, cmp) -> None:
         entries = []
-        if cur is not None and cur.experts:
-            entries.append((theme.CURVE, "━━", "R<sub>max</sub> — enabled experts"))
-        if cmp is not None and cmp.experts:
-            entries.append((theme.COMPARE, "╍╍", f"R<sub>max</sub> — {html.escape(self.doc.compare)}"))
-        roster = self.doc.roster
-        for ref in (cur.experts if cur is not None else ()):
-            entries.append((roster.colour(ref.fingerprint), "■", html.escape(roster.display_label(ref.fingerprint))))
-        body = "&nbsp;&nbsp;&nbsp; ".join(
-            f'<span style="color:{colour}; font-size:11pt">{mark}</span>&nbsp;{text}' for colour, mark, text in entries)
-        text = (f'<table cellpadding="3" style="background-color: rgba(18,20,25,170)"><tr><td>'
-                f'<span style="color:{theme.TEXT}; font-size:9pt">{body}</span></td></tr></table>') if entries else ""
-        width = max(200, self.pixel_width() - 12)
-        if (text, width) != self._legend_html:
-            self._legend_html = (text, width)
-            self.legend.setTextWidth(width)
-            self.legend.setHtml(text)
-        self.legend.setVisible(bool(entries))
+        res = self.doc.relevance.settings.window_seconds
+        if view is not None:
+            entries.append((theme.CURVE, "━━", f"R<sub>max</sub> — {res:g}-s windows" if res else
+                            "R<sub>max</sub> — segments"))
+            if self.sources[self.segment_curve][0].size:
+                entries.append(("#c8cdd7", "──", "segments"))
+        if cmp is not None:
+            entries.append((theme.COMPARE, "╍╍", f"R<sub>max</sub> — {self.doc.compare}"))
+        if view is not None and view.passages:
+            entries.append((theme.THRESHOLD, "▬", "passages"))
+        if view is not None and self.passage_overlay.silent:
+            entries.append(("#8a8f99", "▬", "silence"))
+        for ref in (cur.experts if view is not None else ()):
+            entries.append((self.doc.roster.colour(ref.fingerprint), "■",
+                            self.doc.roster.display_label(ref.fingerprint)))
+        self.legend.set_entries(entries, width=self.pixel_width())
+
+    def _threshold_moved(self, line) -> None:
+        """The threshold label: its value and the share of the track the passages at it cover."""
+        value = float(line.value())
+        share = self.doc.relevance.share_at(value) if self.doc.relevance.view() is not None else 0.0
+        note = self.doc.threshold_note if abs(value - self.doc.threshold) < 1e-9 else ""  # "(top 10 %)" until moved
+        line.label.setFormat(f"threshold {{value:.2f}}{note} · passages: {100 * share:.3g} % of the track")
+        if hasattr(self, "labels"):
+            self.refresh_labels()
+
+    def threshold_label_rect(self):
+        label = self.threshold_line.label
+        if not self.threshold_line.isVisible():
+            return None
+        label.updatePosition()
+        r = label.mapRectToItem(self.vb, label.boundingRect())
+        return (r.x(), r.y(), r.width(), r.height())
 
     def refresh_labels(self) -> None:
-        """Winner names at the visible peaks above the threshold; labels never overlap (best peaks win)."""
-        doc, cur = self.doc, self.doc.current()
-        chosen: list[int] = []
-        if cur is not None and cur.experts:
-            x0, x1 = self.visible_range()
-            k0, k1 = np.searchsorted(cur.centres, [x0, x1])
-            order = local_peaks(cur.relevance, threshold=doc.threshold, start=int(k0),
-                                stop=int(k1) + 1)[: 8 * MAX_LABELS]
-            seconds_per_px = (x1 - x0) / self.pixel_width()
-            metrics = QFontMetrics(self._label_font())
-            names = {i: doc.roster.display_label(ref.fingerprint) for i, ref in enumerate(cur.experts)}
-            half = {int(k): (metrics.horizontalAdvance(names[int(cur.winners[k])]) / 2 + LABEL_PAD_PX) * seconds_per_px
-                    for k in order}
-            chosen = spaced_peaks(order, positions=cur.centres, half_widths=half, limit=MAX_LABELS)
-        while len(self.labels) < len(chosen):
-            item = pg.TextItem(anchor=(0.5, 1.0), fill=QColor(18, 20, 25, 190))
-            item.setFont(self._label_font())
-            item.setZValue(35)
-            self.addItem(item, ignoreBounds=True)
-            self.labels.append(item)
-        for item, k in zip(self.labels, chosen):
-            ref = cur.experts[int(cur.winners[k])]
-            item.setText(doc.roster.display_label(ref.fingerprint), color=doc.roster.colour(ref.fingerprint))
-            item.setPos(float(cur.centres[k]), min(float(cur.relevance[k]) + 0.015, LABEL_CEILING))
-            item.show()
-        for item in self.labels[len(chosen):]:
-            item.hide()
-        self.label_segments = chosen
-        if self.message.textItem.toPlainText():
-            self._place_message()
+        """Lay out the peak labels clear of the threshold label, the legend and the #1–#5 tags."""
+        obstacles = [r for r in (self.threshold_label_rect(), self.legend.rect()) if r is not None]
+        obstacles += self.contribution_overlay.tag_rects()
+        self.labels.layout(obstacles=obstacles)
 
-    @staticmethod
-    def _label_font() -> QFont:
-        font = QFont()
-        font.setPointSizeF(8.5)
-        font.setBold(True)
-        return font
+    def curve_rows(self, px0: float, px1: float):
+        """``(top, bottom)`` pixel rows the curve takes between pixel columns ``px0`` and ``px1`` (``None``: none)."""
+        x, y = self.sources[self.curve]
+        if not len(x):
+            return None
+        t0, t1 = (self.vb.mapToView(QPointF(px, 0)).x() for px in (px0, px1))
+        sel = (x >= t0) & (x <= t1)
+        if not sel.any():
+            return None
+        hi, lo = (self.vb.mapFromView(QPointF(t0, float(v))).y() for v in (y[sel].max(), y[sel].min()))
+        return (hi, lo)
 
     # -- interaction ---------------------------------------------------------------
+    def leaveEvent(self, event) -> None:
+        self.hover.hide()
+        super().leaveEvent(event)
+
     def on_click(self, t: float, y: float, scene_pos) -> None:
-        for item, k in zip(self.labels, self.label_segments):
-            if item.isVisible() and item.sceneBoundingRect().contains(scene_pos):
-                self.segmentActivated.emit(k)
-                return
-        cur = self.doc.current()
-        k = self.doc.segment_at(t)
-        if cur is not None and cur.experts and k >= 0 and cur.relevance[k] >= self.doc.threshold:
-            self.segmentActivated.emit(k)
+        passage = self.labels.hit(scene_pos) or self.doc.relevance.passage_at(t)
+        if passage is not None:
+            self.passageActivated.emit(passage)
         else:
             self.seekRequested.emit(t)
         self.clicked.emit(t, y)

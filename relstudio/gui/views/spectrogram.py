@@ -15,12 +15,8 @@ HZ_TICKS = (50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000)
 
 
 def mel_bin_centres_hz(frontend) -> np.ndarray:
-    """Centre frequency (Hz) of each mel bin of ``frontend``, shape ``(n_mels,)``."""
-    import librosa
-
-    edges = librosa.mel_frequencies(n_mels=frontend.n_mels + 2, fmin=frontend.fmin, fmax=frontend.fmax,
-                                    htk=frontend.mel_htk)
-    return edges[1:-1]
+    """Centre frequency (Hz) of each mel bin of ``frontend``, shape ``(n_mels,)`` (no librosa import)."""
+    return frontend.mel_centres_hz()
 
 
 def format_hz(hz: float) -> str:

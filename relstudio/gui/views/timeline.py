@@ -1,7 +1,8 @@
 """Timeline: waveform, spectrogram and relevance stacked in a splitter, sharing one time axis.
 
-Owns zoom (wheel, keys, fit), scrolling, the playback cursor in every view and
-follow-playback (the view pages along so the cursor stays visible).
+Owns zoom (wheel, keys, fit, zoom to the range selection), scrolling, the
+playback cursor and the range selection in every view and follow-playback (the
+view pages along so the cursor stays visible).
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from relstudio.gui.views.spectrogram import SpectrogramView
 from relstudio.gui.views.waveform import WaveformView
 
 ZOOM_STEP = 1.6
+SPLIT = (120, 250, 380)  # first heights of waveform, spectrogram and relevance (in this proportion)
+MIN_HEIGHT = 260  # px: docks can never squash the views below this
 
 
 class Timeline(QWidget):
     seekRequested = Signal(float)
-    segmentActivated = Signal(int)
+    passageActivated = Signal(object)  # a click on a passage's peak label or inside it
 
     def __init__(self, doc, parent=None):
         super().__init__(parent)
@@ -31,7 +34,8 @@ class Timeline(QWidget):
         self.splitter.setChildrenCollapsible(False)
         for v in self.views:
             self.splitter.addWidget(v)
-        self.splitter.setSizes([120, 250, 380])
+        self.splitter.setSizes(list(SPLIT))
+        self.setMinimumHeight(MIN_HEIGHT)
         for i, stretch in enumerate((1, 2, 3)):
             self.splitter.setStretchFactor(i, stretch)
         layout = QVBoxLayout(self)
@@ -46,12 +50,15 @@ class Timeline(QWidget):
         for v in (self.waveform, self.spectrogram):
             v.clicked.connect(lambda t, _y: self._seek_click(t))
         self.relevance.seekRequested.connect(self._seek_click)
-        self.relevance.segmentActivated.connect(self.segmentActivated)
+        self.relevance.passageActivated.connect(self.passageActivated)
         self.relevance.clicked.connect(lambda t, _y: doc.select_segment(doc.segment_at(t)))
         doc.trackChanged.connect(self._track_changed)
         doc.positionChanged.connect(self._position_changed)
         doc.selectionChanged.connect(self._selection_changed)
         doc.viewRangeRequested.connect(self.set_view_range)
+        for v in self.views:
+            v.rangeDragged.connect(doc.range_selection.set)
+        doc.range_selection.changed.connect(self._range_selection_changed)
 
     # -- range -------------------------------------------------------------------------
     @property
@@ -86,10 +93,24 @@ class Timeline(QWidget):
     def zoom_out(self) -> None:
         self.zoom(1 / ZOOM_STEP)
 
+    def zoom_to_selection(self) -> bool:
+        """Show the range selection with 5 % around it; False when there is none."""
+        span = self.doc.range_selection.span
+        if span is None:
+            return False
+        pad = 0.05 * (span[1] - span[0])
+        self.set_view_range(span[0] - pad, span[1] + pad)
+        return True
+
     def scroll(self, pages: float) -> None:
         t0, t1 = self.view_range()
         shift = (t1 - t0) * pages
         self.set_view_range(t0 + shift, t1 + shift)
+
+    def reset_sizes(self) -> None:
+        """The views' first split (View ▸ Reset layout), scaled to the present height."""
+        total = max(sum(self.splitter.sizes()), sum(SPLIT))
+        self.splitter.setSizes([round(total * h / sum(SPLIT)) for h in SPLIT])
 
     def set_follow(self, on: bool) -> None:
         self.follow = bool(on)
@@ -118,6 +139,10 @@ class Timeline(QWidget):
         span = tuple(float(v) for v in a.times[k]) if a is not None and 0 <= k < a.n_segments else None
         for v in self.views:
             v.set_selection(span)
+
+    def _range_selection_changed(self, span) -> None:
+        for v in self.views:
+            v.set_range_selection(span)
 
     def _seek_click(self, t: float) -> None:
         self.seekRequested.emit(min(max(0.0, t), self.duration))

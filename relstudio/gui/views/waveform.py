@@ -1,4 +1,4 @@
-"""Waveform view: the min/max envelope of the visible range at screen resolution."""
+"""Waveform view: the min/max envelope of the visible range at screen resolution, on a linear amplitude scale."""
 
 from __future__ import annotations
 
@@ -13,14 +13,13 @@ class WaveformView(TimePlot):
     """Draws ``doc.track.pyramid`` for the visible range only; redraws on pan, zoom and resize."""
 
     def __init__(self, doc, parent=None):
-        super().__init__(title="wave", parent=parent)
+        super().__init__(title="amplitude", parent=parent)
         self.doc = doc
         self.curve = pg.PlotCurveItem(pen=pg.mkPen(theme.WAVEFORM, width=1), antialias=False)
         self.addItem(self.curve)
         self.setYRange(-1.0, 1.0, padding=0.02)
         left = self.getPlotItem().getAxis("left")
-        left.enableAutoSIPrefix(False)
-        left.setTicks([[(0.0, "0")]])
+        left.enableAutoSIPrefix(False)  # full scale is ±1; ticks at nice fractions of it
         self._redraw = self.on_view_change(self.refresh)
         doc.trackChanged.connect(self._track_changed)
         self.points_drawn = 0

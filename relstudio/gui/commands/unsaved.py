@@ -1,0 +1,113 @@
+"""Unsaved changes: what a session would save against what was last saved or opened; the
+Save / Discard / Cancel prompt; the autosave recovery file.
+
+The comparison covers what a session restores and the user made: review marks,
+enabled experts, viewpoints and the compared one, the threshold and the zoom
+of the views (the width of the visible range; scrolling while following the
+playback is not a change). Every ``AUTOSAVE_MS`` a changed state is written,
+atomically, to :func:`recovery_path` in the user data folder; a clean quit
+removes it, so finding it at the next start means the last run did not end
+well, and the user is offered to restore it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer
+
+from relstudio.gui import session
+from relstudio.gui.dialogs import CANCEL, DISCARD, SAVE
+
+AUTOSAVE_MS = 60_000
+RESTORE, DROP = "Restore", "Discard it"
+
+
+def recovery_path() -> Path:
+    from relstudio.core.paths import user_data_dir
+
+    return user_data_dir() / "recovery" / ("autosave" + session.SUFFIX)
+
+
+class UnsavedChanges(QObject):
+    def __init__(self, *, doc, dialogs, state, save, session_path, parent=None):
+        """``state()``: the session dict of the window now; ``save()``: save the session (True when saved);
+        ``session_path()``: the open session file or None."""
+        super().__init__(parent)
+        self.doc, self.dialogs, self.state, self.save, self.session_path = doc, dialogs, state, save, session_path
+        self.baseline: dict | None = None
+        self.forced = False  # a change not seen in the state (the track was located elsewhere, a recovery)
+        doc.trackChanged.connect(lambda: QTimer.singleShot(0, self._track_settled))
+        self.timer = QTimer(self)
+        self.timer.setInterval(AUTOSAVE_MS)
+        self.timer.timeout.connect(self.autosave)
+        self.timer.start()
+
+    # -- what changed ---------------------------------------------------------------------
+    def snapshot(self) -> dict:
+        s = dict(self.state())
+        view = s.pop("view", None)
+        s["zoom"] = round(view[1] - view[0], 1) if view else None
+        for key in ("margin", "track", "experts", "format", "version"):
+            s.pop(key, None)
+        s["track_path"] = str(self.doc.path) if self.doc.path else None
+        return s
+
+    def mark_clean(self) -> None:
+        self.baseline, self.forced = self.snapshot(), False
+
+    def mark_changed(self) -> None:
+        self.forced = True
+
+    def _track_settled(self) -> None:
+        forced = self.forced
+        self.mark_clean()
+        self.forced = forced
+
+    def is_dirty(self) -> bool:
+        if self.doc.track is None:
+            return False
+        return self.forced or self.baseline is None or self.snapshot() != self.baseline
+
+    def confirm(self, before: str) -> bool:
+        """Ask Save / Discard / Cancel when something is unsaved; True when the caller may go on."""
+        if not self.is_dirty():
+            return True
+        where = self.session_path()
+        name = where.name if where is not None else (Path(self.doc.path).name if self.doc.path else "this track")
+        answer = self.dialogs.unsaved("Unsaved changes", f"Save the changes to {name} (review marks, experts, "
+                                                         f"viewpoints, threshold, zoom) before {before}?")
+        if answer == SAVE:
+            return bool(self.save())
+        return answer == DISCARD
+
+    # -- autosave and recovery --------------------------------------------------------------
+    def autosave(self) -> Path | None:
+        """Write the changed state to the recovery file (nothing when unchanged); returns its path."""
+        if not self.is_dirty():
+            return None
+        where = self.session_path()
+        state = {**self.state(), "recovered_from": str(where) if where is not None else None}
+        return session.write_session(recovery_path(), state)
+
+    def discard_recovery(self) -> None:
+        recovery_path().unlink(missing_ok=True)
+
+    def offer_recovery(self, open_session) -> bool:
+        """At start-up: when a recovery file is left over, offer to restore it through ``open_session(path)``."""
+        path = recovery_path()
+        if not path.is_file():
+            return False
+        answer = self.dialogs.choose("Recover unsaved work", "relstudio did not close properly last time. "
+                                     "Restore the unsaved work it kept (marks, experts, viewpoints, threshold)?",
+                                     [RESTORE, DROP])
+        if answer != RESTORE:
+            if answer == DROP:
+                self.discard_recovery()
+            return False
+        open_session(path)
+        self.mark_changed()
+        return True
+
+
+__all__ = ["UnsavedChanges", "recovery_path", "SAVE", "DISCARD", "CANCEL"]

@@ -1,0 +1,83 @@
+"""The relevance view's peak labels: each visible passage named by its winner, over its peak.
+
+Labels are laid out in pixels by :func:`~relstudio.gui.views.label_layout.place_labels`
+(the best passages first): inside the plot, never over each other, the
+threshold label, the legend or the classification's #1–#5 tags; a label with no
+room is left out. Clicking a label plays its passage (the view asks :meth:`hit`).
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QColor, QFontMetrics
+
+from relstudio.core.passages import rank_passages
+from relstudio.gui.views.label_layout import Label, place_labels
+from relstudio.gui.views.overlays import small_font
+
+MAX_LABELS = 40
+PAD_X, PAD_Y = 8, 8  # pixels a TextItem adds around its text (document margins)
+
+
+def label_font():
+    return small_font(size=8.5)
+
+
+class PeakLabels:
+    def __init__(self, plot, doc):
+        self.plot, self.doc = plot, doc
+        self.items: list[pg.TextItem] = []
+        self.passages: list = []  # the passage each shown label names, in the order of ``items``
+        self.metrics = QFontMetrics(label_font())
+
+    def _item(self, i: int) -> pg.TextItem:
+        while len(self.items) <= i:
+            item = pg.TextItem(anchor=(0, 0), fill=QColor(18, 20, 25, 200))
+            item.setFont(label_font())
+            item.setZValue(35)
+            self.plot.addItem(item, ignoreBounds=True)
+            self.items.append(item)
+        return self.items[i]
+
+    def layout(self, *, obstacles=()) -> None:
+        """Place the labels of the passages in view (best first); ``obstacles``: pixel rects to keep clear of."""
+        view, cur = self.doc.relevance.view(), self.doc.relevance.segments()
+        chosen = []
+        if view is not None and cur is not None:
+            vb = self.plot.vb
+            x0, x1 = self.plot.visible_range()
+            visible = [p for p in rank_passages(view.passages) if p.end > x0 and p.start < x1 and p.winner >= 0]
+            names = [self.doc.roster.display_label(cur.experts[p.winner].fingerprint) for p in visible]
+            wanted = []
+            for p, name in zip(visible, names):
+                at = vb.mapFromView(QPointF(min(max(p.peak_time, x0), x1), p.peak))
+                wanted.append(Label(at.x(), at.y(), self.metrics.horizontalAdvance(name) + PAD_X,
+                                    self.metrics.height() + PAD_Y))
+            bounds = (0.0, 0.0, float(vb.width()), float(vb.height()))
+            spots = place_labels(wanted, bounds=bounds, obstacles=obstacles, limit=MAX_LABELS)
+            chosen = [(p, name, spot) for p, name, spot in zip(visible, names, spots) if spot is not None]
+        for i, (p, name, (x, y, _w, _h)) in enumerate(chosen):
+            item = self._item(i)
+            ref = cur.experts[p.winner]
+            item.setText(name, color=self.doc.roster.colour(ref.fingerprint))
+            item.setPos(self.plot.vb.mapToView(QPointF(x, y)))
+            item.show()
+        for item in self.items[len(chosen):]:
+            item.hide()
+        self.passages = [p for p, _n, _s in chosen]
+
+    def rects(self) -> list[tuple[float, float, float, float]]:
+        """The shown labels' boxes in the plot's pixels (tests check they never overlap)."""
+        out = []
+        for item in self.items[:len(self.passages)]:
+            r = item.mapRectToItem(self.plot.vb, item.boundingRect())
+            out.append((r.x(), r.y(), r.width(), r.height()))
+        return out
+
+    def hit(self, scene_pos):
+        """The passage whose label is under ``scene_pos``, else ``None``."""
+        for item, p in zip(self.items, self.passages):
+            if item.isVisible() and item.sceneBoundingRect().contains(scene_pos):
+                return p
+        return None
