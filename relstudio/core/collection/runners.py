@@ -38,9 +38,8 @@ def inline_runner(paths, spec: JobSpec, *, batch_size: int = 16, batch_seconds: 
     """Analyse ``paths`` in this process, ``batch_size`` clips per forward pass."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from relstudio.core.collection.batched import analyze_clips
-
     from relstudio.core import threads
+    from relstudio.core.collection.batched import analyze_clips
 
     experts, cache, classifier = loaded(spec)
     rate = experts[0].info.frontend.sample_rate
