@@ -61,15 +61,11 @@ default_threads = torch.get_num_threads()
 
 def experts_pass():
     if sized:
-        fit_torch_threads()
-    else:
-        torch.set_num_threads(default_threads)
+        fit_torch_threads()  # as analyze does; the other variants keep torch's default
     with torch.inference_mode():
         return fused(x)
 
 def analysis():
-    if not sized:
-        torch.set_num_threads(default_threads)
     return run_task(analyze(clip, experts, device="cpu", keep_mel=False))
 
 def timed(fn):
@@ -85,7 +81,8 @@ def timed(fn):
 def idle_cpu():
     # CPU-s per wall-s over 200 × (one parallel op on all threads, then 2 ms asleep): spinning
     # OpenMP threads burn CPU in the gaps, passive ones do not (OMP_WAIT_POLICY took effect)
-    torch.set_num_threads(default_threads)
+    if torch.get_num_threads() != default_threads:
+        torch.set_num_threads(default_threads)
     a = torch.rand(4_000_000)
     a.mul_(1.0)
     w, c = time.perf_counter(), time.process_time()

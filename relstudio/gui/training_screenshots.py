@@ -35,9 +35,10 @@ def main(argv=None) -> int:
     home = Path(tempfile.gettempdir()) / "relstudio-screenshots-home"  # fresh settings and library every run
     shutil.rmtree(home, ignore_errors=True)
     os.environ["RELSTUDIO_DATA_DIR"] = str(home)
-    from relstudio.core.threads import set_ceiling
+    from relstudio.core.threads import fit_torch_threads, set_ceiling
 
     set_ceiling(2)  # at most 2 torch threads, fewer when other programs hold cores (core/threads.py)
+    fit_torch_threads()  # also for the training threads started below
     from relstudio.core.paths import demo_track
     from relstudio.gui.app import build_parser, create_window
     from relstudio.gui.screenshots import _grab, _wait

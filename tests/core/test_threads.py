@@ -101,3 +101,36 @@ def test_import_relstudio_asks_for_passive_waiting_before_torch_loads():
     env["OMP_WAIT_POLICY"] = "ACTIVE"  # the user's own choice is kept
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_analyze_sizes_torch_threads_in_the_thread_that_runs_it(tmp_path):
+    """On the CPU, analyze goes through core/threads.py (within a ceiling), in its own worker thread."""
+    import threading
+
+    import torch
+
+    from relstudio.core.analysis import analyze
+    from relstudio.core.audio import clip_from_array
+    from relstudio.core.experts.expert_file import load_expert
+    from relstudio.core.frontend import FrontendConfig
+    from relstudio.core.progress import run_task
+    from tests.expert_factory import random_expert
+    from tests.synth import tone
+
+    expert = load_expert(random_expert(tmp_path, "a").path)
+    clip = clip_from_array(tone(440, 3.0, rate=FrontendConfig.small().sample_rate), rate=FrontendConfig.small().sample_rate)
+    seen = {}
+
+    def work():
+        torch.set_num_threads(3)  # something the sizing must replace
+        run_task(analyze(clip, [expert], device="cpu", keep_mel=False))
+        seen["threads"] = torch.get_num_threads()
+
+    previous = threads.set_ceiling(1)
+    try:
+        worker = threading.Thread(target=work)
+        worker.start()
+        worker.join()
+    finally:
+        threads.set_ceiling(previous)
+    assert seen["threads"] == 1

@@ -18,7 +18,6 @@ from relstudio.core.collection.worker import JobSpec, run_one
 from relstudio.core.errors import ParameterError
 
 
-
 def analyse_on_worker(path: str, spec: JobSpec) -> dict:
     """The task run on a Dask worker (no disk cache there; probabilities go back to the client)."""
     if spec.threads:

@@ -38,13 +38,13 @@ def inline_runner(paths, spec: JobSpec, *, batch_size: int = 16, batch_seconds: 
     """Analyse ``paths`` in this process, ``batch_size`` clips per forward pass."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from relstudio.core.collection.batched import analyze_clips
-
     from relstudio.core import threads
+    from relstudio.core.collection.batched import analyze_clips
 
     experts, cache, classifier = loaded(spec)
     rate = experts[0].info.frontend.sample_rate
     ceiling_before = threads.set_ceiling(spec.threads) if spec.threads else None  # CPU: 1 beside the decoders
+    threads.fit_torch_threads()  # the batched passes below do not go through analyze
     pool = ThreadPoolExecutor(max_workers=threads.current_plan().decode, thread_name_prefix="relstudio-decode")
     queue: deque = deque()
     it = iter(paths)
