@@ -14,7 +14,9 @@ trigger time, then asks for 0.3 s of a 440 Hz tone: through
 :class:`relstudio.gui.playback.Player` (``play_ranges``, the call a click or a
 key makes) or through a bare ``sounddevice.play``. The figure includes the
 monitor's capture latency (the same for both). It also times trigger → the
-cursor's ``positionChanged``.
+cursor's ``positionChanged``, and, first, how long the first stream a process
+opens takes to sound (PortAudio and PulseAudio setting up: the window pays it
+when a track opens, no longer on the first click).
 
 ``--window`` measures the whole path instead: the real window on the demo track
 (every shipped expert it enables analysed first), a key press sent to it —
@@ -159,7 +161,12 @@ def main() -> None:
     player = Player()
     if not player.available:
         raise SystemExit(f"no output: {player.unavailable_reason}")
+    start = time.monotonic()
     player.set_audio(tone, RATE)  # the stream starts with the track, as in the window
+    player.play_ranges([(1.0, 1.3)])
+    time.sleep(1.5)  # the first stream of a process takes its time: the window pays it when the track opens
+    first = monitor.first_sound_after(start)
+    player.stop()
     cursor: list[float] = []
     player.positionChanged.connect(lambda _t: cursor.append(time.monotonic()))
     results = {"player": [], "sounddevice.play": [], "cursor": []}
@@ -180,6 +187,8 @@ def main() -> None:
     player.close()
     sd.stop()
     monitor.close()
+    print("first stream of the process, open → sound: "
+          + ("none within 1.5 s" if first is None else f"{1000 * (first - start):.0f} ms"))
     _report(results, f"block {BLOCK_FRAMES} frames at {RATE} Hz, latency='low'; {args.trials} trials each")
 
 

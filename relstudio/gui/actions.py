@@ -201,7 +201,7 @@ def _toolbar(w, a, playback) -> None:
     w.addToolBar(tb)
     tb.addAction(a.open)
     tb.addSeparator()
-    for act in (a.play, a.stop, a.rewind, a.play_highlighted):
+    for act in (a.play, a.stop, a.rewind, a.play_highlighted, a.loop_selection):
         tb.addAction(act)
     tb.addSeparator()
     for act in (a.zoom_in, a.zoom_out, a.fit, a.follow):

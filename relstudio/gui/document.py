@@ -6,7 +6,8 @@ the *full* :class:`~relstudio.core.analysis.Analysis` over every expert that has
 run on this track, the viewpoints, the threshold, the selected segment and the
 playback position (and the range selection, ``range_selection``:
 :class:`~relstudio.gui.selection.RangeSelection`). The relevance of any expert set is ``analysis.select(...)``
-— cheap numpy, no inference. Only experts that never ran on this track start a
+— cheap numpy, no inference; how it is read (audibility, resolution, passages) is
+``relevance``: :class:`~relstudio.gui.relevance_state.RelevanceState`. Only experts that never ran on this track start a
 background job (and the probability cache makes experts seen before free).
 
 It also owns the kept viewpoints (``viewpoints``:
@@ -93,25 +94,21 @@ class Document(QObject):
         self.range_selection = RangeSelection(self)  # the one time range shown on every view
         self.classification = ClassificationState(self)
 
-    # -- engine (torch, librosa, experts) ---------------------------------------------
+    # -- engine (torch, experts): hold_engine() until engine_loaded(), gui/engine_warmup.py ------
     @property
     def device(self):
         """The torch device the experts run on; the first call resolves it (and imports torch)."""
-        if self._device is None:
-            from relstudio.core.device import resolve_device
+        from relstudio.core.device import resolve_device
 
-            self._device = resolve_device(self._device_choice)
+        self._device = self._device if self._device is not None else resolve_device(self._device_choice)
         return self._device
 
     def hold_engine(self) -> None:
-        """Analyses wait (the window shows "loading experts…") until :meth:`engine_loaded`."""
-        self.engine_ready = False
+        self.engine_ready = False  # analyses wait; the window says "loading experts…"
 
     def engine_loaded(self, device=None) -> None:
-        """The heavy imports are done (``relstudio.gui.engine_warmup``): run what waited for them."""
-        if device is not None:
-            self._device = device
-        self.engine_ready = True
+        """The engine is imported: run what waited for it."""
+        self._device, self.engine_ready = device if device is not None else self._device, True
         self.engineReady.emit()
         self._run_missing(force=self.track is not None and self.analysis is None)
 

@@ -6,6 +6,7 @@ Run under a real X server like :mod:`relstudio.gui.screenshots`. Writes
   1-s resolution, its highlighted passages named over their peaks, the hover card;
 - ``window-passages-silence.png``: a rendered track of music, digital silence and
   −60 dBFS hiss (the silence and the hiss grey, labelled *silence*, no passage);
+- ``window-passages-class.png``: the five passages behind the top class's SUM score, ranked #1–#5;
 - ``window-passages-segments.png``: a zoom of the demo at 0.5 s with the raw segment curve.
 """
 
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from relstudio.gui.screenshots import _grab, _pick, _wait
+from relstudio.gui.screenshots import _grab, _hover_peak, _pick, _wait
 
 
 def silence_track(path: Path, *, rate: int = 22050) -> Path:
@@ -65,12 +66,20 @@ def main(argv=None) -> int:
     _wait(app, doc)
     window.timeline.fit()
     _wait(app, doc)
-    _hover(window, doc)
+    _hover_peak(window, doc)
     _grab(app, window, out / "window-passages.png")
+    rows = doc.classification.rows()
+    if rows:
+        best = max(rows, key=lambda r: r.sum)
+        window.timeline.relevance.hover.hide()
+        doc.classification.highlight(best.fingerprint, "SUM")  # the passages behind the top class, #1–#5
+        _wait(app, doc)
+        _grab(app, window, out / "window-passages-class.png")
+        doc.classification.highlight(None)
     doc.relevance.set_resolution(0.5)
     window.timeline.set_view_range(150.0, 215.0)
     _wait(app, doc)
-    _hover(window, doc)
+    _hover_peak(window, doc)
     _grab(app, window, out / "window-passages-segments.png")
     doc.relevance.set_resolution(1.0)
     window.files.unsaved.mark_clean()  # a picture, not work to save: no Save / Discard prompt
@@ -84,14 +93,6 @@ def main(argv=None) -> int:
     window.files.unsaved.mark_clean()
     window.close()
     return 0
-
-
-def _hover(window, doc) -> None:
-    """Hover the best passage's peak, as a user pointing at it."""
-    view = window.timeline.relevance
-    if view.labels.passages:
-        p = view.labels.passages[0]
-        view.hover.show_at(p.peak_time, p.peak / 2)
 
 
 if __name__ == "__main__":

@@ -50,12 +50,11 @@ def _grab(app, window, path: Path) -> None:
 
 
 def _hover_peak(window, doc) -> None:
-    cur = doc.current()
+    """Hover the peak of the best labelled passage, as a user pointing at it."""
     view = window.timeline.relevance
-    if cur is None or not cur.experts or not view.label_segments:
-        return
-    k = view.label_segments[0]
-    view.hover.show_at(float(cur.centres[k]), 0.5)
+    if view.labels.passages:
+        p = view.labels.passages[0]
+        view.hover.show_at(p.peak_time, p.peak / 2)
 
 
 def main(argv=None) -> int:

@@ -55,13 +55,13 @@ def find_track(ref: dict | None, session_path=None) -> Path | None:
     if ref.get("relative") and here is not None:
         candidates.append(here / ref["relative"])
     for c in candidates:
-        if c.is_file() and _same(c, ref):
+        if c.is_file() and same_content(c, ref):
             return c
     roots = [r for r in (here, Path(ref["path"]).parent if ref.get("path") else None) if r is not None and r.is_dir()]
     return _search(ref, roots)
 
 
-def _same(path: Path, ref: dict) -> bool:
+def same_content(path: Path, ref: dict) -> bool:
     """True unless ``ref`` has a hash and ``path``'s differs (a v1 session has none: the path decides)."""
     if not ref.get("file_hash"):
         return True

@@ -24,8 +24,14 @@ ENV = "RELSTUDIO_STARTUP_LOG"
 
 
 def _peak_rss_mb() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+    """This process's peak resident memory. On Linux ``VmHWM`` (reset at exec): ``ru_maxrss`` also
+    counts the parent's resident memory at fork, so a child of a big benchmark process read too much."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:")) / 1024
+    except (OSError, StopIteration, ValueError):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
+        return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
 class StartupLog(QObject):

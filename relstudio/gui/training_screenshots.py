@@ -84,9 +84,8 @@ def main(argv=None) -> int:
         for i in range(panel.table.topLevelItemCount()):
             if panel.table.topLevelItem(i).data(0, 256) == best.fingerprint:  # Qt.UserRole
                 panel.table.setCurrentItem(panel.table.topLevelItem(i), 1)
-        a = doc.analysis
-        ks = [int(k) for k in doc.classification.highlighted]
-        centre = float(a.centres[ks[0]])
+        ks = [doc.segment_at(p.peak_time) for p, _share in doc.classification.highlighted]  # the top passages' peaks
+        centre = float(doc.analysis.centres[ks[0]])
         window.timeline.set_view_range(centre - 25.0, centre + 25.0)
         for k in ks[:2]:
             doc.review.mark(k, best.cls, True)

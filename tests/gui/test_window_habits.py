@@ -10,7 +10,7 @@ from relstudio.gui import dialogs as dialogs_module
 from relstudio.gui.dialogs import OPEN_FILTER, Dialogs, filter_kind
 from relstudio.gui.panels.model_card import card_html
 from relstudio.gui.training import remembered
-from relstudio.gui.training.results_page import _precision
+from relstudio.gui.wording import precision as _precision
 from relstudio.gui.wording import plural, time_span
 from tests.gui.conftest import ScriptedDialogs, make_window, wait_idle
 
@@ -95,7 +95,9 @@ def test_small_words(qtbot, opened):
     assert time_span(152.07, 152.39) == "2:32.07–2:32.39"
     assert _precision({"tp": 0, "fp": 0, "fn": 3, "tn": 5, "precision": 0.0}) == "—"
     assert _precision({"tp": 1, "fp": 1, "precision": 0.5}) == "0.500"
-    page = card_html({"label": "x", "model_card": {"gain_check_12db": 0.98, "best_epoch": 3}})
+    page = card_html({"label": "x", "model_card": {"gain_check_12db": 0.98, "best_epoch": 3,
+                                                   "held_out": {"tp": 0, "fp": 0, "precision": float("nan")}}})
+    assert "precision: —" in page and "nan" not in page.lower()
     assert "gain_check_12db" not in page.replace("title='gain_check_12db'", "") and "+12 dB" in page
     assert "Best epoch" in page
 

@@ -14,6 +14,7 @@ from relstudio.gui import exports, session
 from relstudio.gui.commands.unsaved import UnsavedChanges
 from relstudio.gui.dialogs import AUDIO_FILTER, OPEN_FILTER, SESSION_FILTER
 from relstudio.gui.model_import import is_model_file
+from relstudio.gui.session_track import same_content
 
 MAX_RECENT = 10
 
@@ -113,6 +114,9 @@ class FileCommands:
         chosen = self.dialogs.open_file(f"Locate {ref['name']}", AUDIO_FILTER, kind="audio") if choice == "Locate…" else ""
         if not chosen:
             return None
+        if not same_content(Path(chosen), ref):
+            self.status.showMessage(f"{Path(chosen).name} is not byte for byte the track saved in the session "
+                                    "(marks may not line up)", 10000)
         self.unsaved.mark_changed()  # the session should now point at the new place
         return Path(chosen)
 

@@ -45,6 +45,8 @@ class SelectionCommands:
         span = self._span()
         if span is not None:
             self.player.play_ranges([span], loop=self.sel.loop)
+            if self.player.state == "playing":  # else the player said why not
+                self.status.showMessage(("looping " if self.sel.loop else "playing ") + self.span_text(), 4000)
 
     def set_loop(self, on: bool) -> None:
         """Loop the selection (on: starts it when nothing plays; off: the current pass finishes)."""

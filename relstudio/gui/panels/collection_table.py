@@ -119,4 +119,6 @@ def style_table(table) -> None:
     rows = table.verticalHeader()
     rows.setDefaultSectionSize(fm.height() + 8)
     rows.setMinimumSectionSize(fm.height() + 4)
-    table.setMinimumHeight(round(fm.height() + 10 + MIN_VISIBLE_ROWS * (fm.height() + 8)))
+    scrollbar = table.style().pixelMetric(table.style().PixelMetric.PM_ScrollBarExtent)
+    table.setMinimumHeight(header.sizeHint().height() + scrollbar + round(MIN_VISIBLE_ROWS * rows.defaultSectionSize())
+                           + 2 * table.frameWidth())

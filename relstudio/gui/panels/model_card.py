@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QTabWidget, QTextBrowser, QVBoxLayout
 
 from relstudio.core.errors import RelstudioError
+from relstudio.gui.wording import precision, score
 
 
 NAMES = {  # metadata keys whose words alone would not say it
@@ -31,11 +33,22 @@ def readable(key: str) -> str:
     return words[:1].upper() + words[1:]
 
 
+def _value(key, v, within: dict | None = None) -> str:
+    """A metadata value as text: scores with 3 decimals, undefined ones (NaN, precision of nothing) as —."""
+    if key == "precision" and within is not None and "tp" in within:
+        return precision(within)
+    if isinstance(v, float):
+        return score(v) if math.isnan(v) or abs(v) < 1000 else str(v)
+    return str(v)
+
+
 def _rows(d: dict) -> str:
     out = []
     for k, v in d.items():
         if isinstance(v, dict):
-            v = ", ".join(f"{readable(str(kk)).lower()}: {vv}" for kk, vv in v.items()) if v else "—"
+            v = ", ".join(f"{readable(str(kk)).lower()}: {_value(kk, vv, v)}" for kk, vv in v.items()) if v else "—"
+        elif isinstance(v, float):
+            v = _value(k, v)
         elif isinstance(v, list):
             v = ", ".join(str(x) for x in v) if v else "—"
         out.append(f"<tr><td style='color:#9aa1ad; padding-right:14px' title='{html.escape(str(k))}'>"

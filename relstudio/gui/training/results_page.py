@@ -7,7 +7,6 @@ held-out test clips (chosen by group) — the same report as ``relstudio evaluat
 from __future__ import annotations
 
 import html
-import math
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QFont
@@ -16,22 +15,10 @@ from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QT
 
 from relstudio.core.training.tables import DISPLAY, GROUPS
 from relstudio.gui import model_import, theme
-from relstudio.gui.wording import plural
+from relstudio.gui.wording import UNDEFINED, plural, precision, score
 
 EXPERT_COLUMNS = ("Expert", "Precision", "Recall", "Balanced acc.", "Test clips (pos./neg.)", "Best epoch")
 MODEL_COLUMNS = ("Group", "Model", "MAP@3", "MAP@3 padded", "Accuracy", "Accuracy padded")
-
-
-UNDEFINED = "—"  # a score with no case to count (precision with nothing detected)
-
-
-def _num(v) -> str:
-    return UNDEFINED if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.3f}"
-
-
-def _precision(s: dict) -> str:
-    """Precision, or :data:`UNDEFINED` when the detector found nothing (tp + fp = 0)."""
-    return _num(s.get("precision")) if s.get("tp", 0) + s.get("fp", 0) > 0 else UNDEFINED
 
 
 def _table(columns) -> QTableWidget:
@@ -120,7 +107,7 @@ class ResultsPage(QWizardPage):
             s = (ev.detectors.get(label) if ev is not None else None) or {}
             fit = report.fits.get(label, {})
             counts = f"{s['tp'] + s['fn']} / {s['fp'] + s['tn']}" if s else UNDEFINED
-            rows.append([label, _precision(s) if s else UNDEFINED, _num(s.get("recall")), _num(s.get("balanced_accuracy")),
+            rows.append([label, precision(s) if s else UNDEFINED, score(s.get("recall")), score(s.get("balanced_accuracy")),
                          counts, str(fit.get("best_epoch", UNDEFINED))])
         _fill(self.experts, rows)
         model_rows = []
@@ -129,8 +116,8 @@ class ResultsPage(QWizardPage):
             m = r["model"]
             if m == "RELNET":
                 bold = len(model_rows)
-            model_rows.append([GROUPS.get(m, ""), DISPLAY.get(m, m), _num(r["map@3"]), _num(r["map@3_padded"]),
-                               _num(r["accuracy"]), _num(r["accuracy_padded"])])
+            model_rows.append([GROUPS.get(m, ""), DISPLAY.get(m, m), score(r["map@3"]), score(r["map@3_padded"]),
+                               score(r["accuracy"]), score(r["accuracy_padded"])])
         _fill(self.models, model_rows, bold_row=bold)
         notes = list(out.notes) + (list(ev.notes) if ev is not None else [])
         if ev is not None:
