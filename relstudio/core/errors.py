@@ -39,3 +39,16 @@ class DatasetError(RelstudioError):
 
 class Cancelled(RelstudioError):
     """A long task was cancelled by the user; nothing was written."""
+
+
+class FileFormatError(ParameterError):
+    """A file a user was handed (session, viewpoint, collection table, review marks …) is malformed.
+
+    ``field`` is the dotted path of the bad value inside the file (``""`` for the file as a whole).
+    """
+
+    def __init__(self, path, problem: str, field: str = ""):
+        self.path = str(path)
+        self.field = field
+        self.problem = f"field '{field}': {problem}" if field else problem
+        super().__init__(f"{self.path}: {self.problem}")
