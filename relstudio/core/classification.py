@@ -46,16 +46,20 @@ class TrackClassification:
 
 
 def find_relnets(folders) -> list[ClassifierInfo]:
-    """RELNET files under ``folders`` (recursively), sorted by path; unreadable files are skipped."""
+    """RELNET files under ``folders`` (recursively), sorted by path; unreadable and hidden files are skipped."""
+    from relstudio.core.staging import is_hidden
+
     found = []
     for folder in folders:
         folder = Path(folder)
         if not folder.is_dir():
             continue
         for p in sorted(folder.rglob(f"*{RELNET_SUFFIX}")):
+            if is_hidden(p, folder):
+                continue
             try:
                 found.append(read_classifier_info(p))
-            except RelstudioError:
+            except Exception:  # noqa: BLE001 — one bad file never stops the search
                 continue
     return found
 

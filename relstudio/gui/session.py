@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from relstudio.core.errors import ParameterError
+from relstudio.core.errors import FileFormatError
 from relstudio.core.experts.model_file import atomic_write_bytes
 
 FORMAT = "relstudio-session"
@@ -49,28 +49,17 @@ def write_session(path, state: dict) -> Path:
 
 def read_session(path) -> dict:
     """Read and check a session file; raises :class:`ParameterError` naming the file and the problem."""
-    path = Path(path)
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ParameterError(f"{path}: not a readable session ({exc})") from exc
-    if not isinstance(state, dict) or state.get("format") != FORMAT:
-        raise ParameterError(f"{path}: not a relstudio session file")
-    if not isinstance(state.get("enabled", []), list) or not isinstance(state.get("viewpoints", {}), dict):
-        raise ParameterError(f"{path}: malformed session ('enabled' must be a list, 'viewpoints' an object)")
-    view = state.get("view")
-    if view is not None and (not isinstance(view, list) or len(view) != 2):
-        raise ParameterError(f"{path}: malformed view range {view!r}")
+    from relstudio.core.schemas import read_json_file, validated
+    from relstudio.core.schemas.documents import SessionSchema
     from relstudio.core.training.reviewed import ReviewLayer
 
-    review = state.get("review", [])
-    if not isinstance(review, list):
-        raise ParameterError(f"{path}: malformed session ('review' must be a list of layers)")
-    for layer in review:
-        try:
-            ReviewLayer.from_dict(layer)
-        except ParameterError as exc:
-            raise ParameterError(f"{path}: {exc}") from exc
+    path = Path(path)
+    state = read_json_file(path, what="session", max_bytes=64 * 1024 * 1024)
+    if not isinstance(state, dict) or state.get("format") != FORMAT:
+        raise FileFormatError(path, "not a relstudio session file")
+    validated(SessionSchema, state, path=path)
+    for i, layer in enumerate(state.get("review", [])):
+        ReviewLayer.from_dict(layer, source=f"{path} (review layer {i})")
     return state
 
 

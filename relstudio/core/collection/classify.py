@@ -18,20 +18,13 @@ METHOD_NAMES = {"relnet": "RELNET", "convnet": "CONVNET", "convkong": "CONV-KONG
 
 def find_relnet(expert_fingerprints, folders=None) -> Path | None:
     """A RELNET file in ``folders`` (default: shipped + user experts) trained on exactly these experts."""
-    from relstudio.core.errors import RelstudioError
-    from relstudio.core.experts.relnet_file import RELNET_SUFFIX, read_classifier_info
+    from relstudio.core.classification import find_relnets
     from relstudio.core.paths import shipped_experts_dir, user_experts_dir
 
     want = set(expert_fingerprints)
-    for folder in folders if folders is not None else (shipped_experts_dir(), user_experts_dir()):
-        folder = Path(folder)
-        for path in sorted(folder.rglob(f"*{RELNET_SUFFIX}")) if folder.is_dir() else ():
-            try:
-                info = read_classifier_info(path)
-            except RelstudioError:
-                continue
-            if {fp for _, fp in info.experts} == want and len(info.experts) == len(want):
-                return path
+    for info in find_relnets(folders if folders is not None else (shipped_experts_dir(), user_experts_dir())):
+        if {fp for _, fp in info.experts} == want and len(info.experts) == len(want):
+            return info.path
     return None
 
 

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from relstudio.core.errors import ParameterError
+from relstudio.core.errors import FileFormatError, ParameterError
 
 FORMAT = "relstudio-collection"
 JSON_NAME = "collection.json"
@@ -55,14 +55,16 @@ class CollectionResults:
 
     @classmethod
     def from_dict(cls, d: dict, *, source: str = "") -> "CollectionResults":
+        """A table from its JSON; checked against :class:`CollectionSchema` (errors name the file and field)."""
+        from relstudio.core.schemas import validated
+        from relstudio.core.schemas.documents import CollectionSchema
+
         if not isinstance(d, dict) or d.get("format") != FORMAT:
-            raise ParameterError(f"{source or 'data'}: not a relstudio collection table")
-        try:
-            return cls(str(d["root"]), list(d["experts"]), d.get("viewpoint"), str(d.get("frontend", "")),
-                       str(d.get("classifier", "SUM")), dict(d.get("settings", {})), list(d["rows"]),
-                       list(d.get("failures", [])), dict(d.get("stats", {})), bool(d.get("complete", False)))
-        except (KeyError, TypeError) as exc:
-            raise ParameterError(f"{source or 'data'}: malformed collection table ({exc})") from exc
+            raise FileFormatError(source or "data", "not a relstudio collection table")
+        validated(CollectionSchema, d, path=source or "data")
+        return cls(d["root"], list(d["experts"]), d.get("viewpoint"), d.get("frontend", ""),
+                   d.get("classifier", "SUM"), dict(d.get("settings", {})), list(d["rows"]),
+                   list(d.get("failures", [])), dict(d.get("stats", {})), d.get("complete", False))
 
 
 def csv_text(results: CollectionResults) -> str:
@@ -110,8 +112,7 @@ def read_results(path) -> CollectionResults:
         path = path / JSON_NAME
     if not path.exists():
         raise ParameterError(f"{path}: no collection table here (run 'relstudio analyze --batch DIR -o FOLDER')")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ParameterError(f"{path}: unreadable collection table ({exc})") from exc
+    from relstudio.core.schemas import read_json_file
+
+    data = read_json_file(path, what="collection table")
     return CollectionResults.from_dict(data, source=str(path))

@@ -45,7 +45,13 @@ def default_selection(library) -> list[str]:
 
 
 def copy_to_user_folder(path) -> Path:
-    """Copy an expert file into ``core.paths.user_experts_dir()`` (atomically); returns the copy."""
+    """Check an expert file, then copy it into ``core.paths.user_experts_dir()`` (atomically); returns the copy.
+
+    A file that fails the check (:func:`verify_expert`: header, schema, shapes,
+    checksum) raises :class:`ExpertFileError` and is not copied; one made for
+    another front end is copied (it is listed greyed, usable in a library of
+    that front end).
+    """
     from relstudio.core.experts.model_file import atomic_write_bytes
     from relstudio.core.paths import user_experts_dir
 
@@ -54,6 +60,9 @@ def copy_to_user_folder(path) -> Path:
         raise RelstudioError(f"{src}: not an expert file (expected a name ending in {EXPERT_SUFFIX})")
     if not src.is_file():
         raise RelstudioError(f"{src}: no such file")
+    from relstudio.core.experts.expert_file import verify_expert
+
+    verify_expert(src)  # raises ExpertFileError naming the file and the problem; nothing copied
     dest = user_experts_dir() / src.name
     if src.resolve() != dest.resolve():
         atomic_write_bytes(dest, src.read_bytes())

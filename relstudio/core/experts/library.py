@@ -46,8 +46,13 @@ class ExpertLibrary:
         self.rescan()
 
     def rescan(self) -> list[LibraryEntry]:
+        from relstudio.core.staging import clean_stale, is_hidden
+
+        for folder, origin in self.folders:
+            if origin != "shipped":
+                clean_stale(folder)  # what killed runs left (hidden, so never listed anyway)
         headers = [(p, origin, self._read(p)) for folder, origin in self.folders if folder.is_dir()
-                   for p in sorted(folder.rglob(f"*{EXPERT_SUFFIX}"))]
+                   for p in sorted(folder.rglob(f"*{EXPERT_SUFFIX}")) if not is_hidden(p, folder)]
         if self._fixed_frontend is None:
             self.frontend = self._common_frontend([h for _, _, h in headers if isinstance(h, ExpertInfo)])
         self.entries = [self._entry(p, origin, h) for p, origin, h in headers]
@@ -59,6 +64,8 @@ class ExpertLibrary:
             return verify_expert(read_expert_info(path))
         except RelstudioError as exc:
             return getattr(exc, "problem", str(exc))
+        except Exception as exc:  # noqa: BLE001 — one file never stops the scan, whatever it holds
+            return f"unreadable model file ({type(exc).__name__}: {str(exc)[:200]})"
 
     @staticmethod
     def _common_frontend(infos: list[ExpertInfo]) -> FrontendConfig:

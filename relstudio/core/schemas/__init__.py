@@ -5,9 +5,10 @@ collection tables, review marks, cached rows) is read in two steps, both
 before anything is allocated or built from it:
 
 1. :func:`parse_json` — size bounded, nesting depth and item count bounded,
-   ``NaN``/``Infinity`` and non-finite numbers refused, integers of more than
-   4300 digits refused (Python's own limit);
-2. :func:`validated` — a pydantic v2 model (strict types, ranges, lengths)
+   integers of more than 4300 digits refused (Python's own limit);
+2. :func:`validated` — a pydantic v2 model (strict types, ranges, lengths;
+   ``NaN``/``Infinity``, which the training metadata may hold for undefined
+   scores, are refused wherever a number is used)
    from :mod:`relstudio.core.schemas.models` or
    :mod:`relstudio.core.schemas.documents`.
 
@@ -20,7 +21,6 @@ be a valid number``.
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 from relstudio.core.errors import FileFormatError
@@ -28,17 +28,6 @@ from relstudio.core.errors import FileFormatError
 MAX_DEPTH = 32
 MAX_ITEMS = 2_000_000
 MAX_FILE_BYTES = 64 * 1024 * 1024
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(f"number {text[:20]} is out of range")
-    return value
-
-
-def _no_constant(name: str):
-    raise ValueError(f"{name} is not a number JSON allows")
 
 
 def _check_nesting(obj, *, max_depth: int, max_items: int) -> None:
@@ -65,7 +54,7 @@ def parse_json(raw, *, path, error=FileFormatError, what: str = "JSON", max_dept
     """``raw`` (bytes or str) parsed as JSON with every guard above; ``error(path, problem)`` on failure."""
     try:
         text = raw.decode("utf-8") if isinstance(raw, (bytes, bytearray)) else str(raw)
-        data = json.loads(text, parse_float=_finite_float, parse_constant=_no_constant)
+        data = json.loads(text)
         _check_nesting(data, max_depth=max_depth, max_items=max_items)
     except RecursionError:
         _raise(error, path, f"{what} is nested too deeply (more than {max_depth} levels)")

@@ -32,6 +32,7 @@ class DatasetSummary:
                 "dataset_fingerprint": self.dataset.fingerprint, "classes": list(self.classes),
                 "counts": dict(self.counts), "groups": dict(self.groups),
                 "unreadable": [list(u) for u in self.unreadable], "missing": list(self.dataset.missing),
+                "notes": list(self.dataset.notes),
                 "split": self.split.to_dict(), "split_counts": dict(self.split_counts)}
 
     def describe(self) -> str:
@@ -41,7 +42,7 @@ class DatasetSummary:
             lines.append(f"  {c:<16} {self.counts[c]:>5} clips {self.groups[c]:>4} groups   "
                          f"train {s.get('train', 0)} / val {s.get('val', 0)} / test {s.get('test', 0)}"
                          f"  (split by {self.split.by.get(c, '?')})")
-        for note in self.split.notes:
+        for note in self.dataset.notes + tuple(self.split.notes):
             lines.append(f"  note: {note}")
         if self.unreadable:
             lines.append(f"  {len(self.unreadable)} unreadable files skipped:")
