@@ -83,10 +83,10 @@ def cmd_analyze(args) -> int:
         print(f"warning: {clip.source}: {w}", file=sys.stderr)
     text = write_segments(result, fmt=args.format, threshold=args.threshold, top=args.top_fraction)
     if args.output:
-        from relstudio.core.experts.model_file import atomic_write_bytes
+        from relstudio.core.outputs import write_output
 
-        atomic_write_bytes(Path(args.output), text.encode("utf-8"))
-        print(f"wrote {result.n_segments} segments to {args.output}", file=sys.stderr)
+        where = write_output(args.output, text.encode("utf-8"))
+        print(f"wrote {result.n_segments} segments to {where}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
@@ -99,11 +99,13 @@ def cmd_experts(args) -> int:
         library = _library(args)
         if not library.entries:
             print("no experts found in: " + ", ".join(str(f) for f, _ in library.folders))
+        from relstudio.core.names import printable
+
         for e in library.entries:
             status = "ok" if e.ok else f"UNUSABLE: {e.error}"
             desc = e.info.description if e.info else ""
             fp = e.info.fingerprint if e.info else "-"
-            print(f"{e.label:<16} {fp:<16} {e.origin:<8} {status:<10} {desc}  [{e.path}]")
+            print(printable(f"{e.label:<16} {fp:<16} {e.origin:<8} {status:<10} {desc}  [{e.path}]", limit=2000))
         return 0
     if not args.path:
         from relstudio.core.errors import ParameterError
@@ -179,7 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--format", choices=["csv", "json", "audacity", "sv", "raven"], default="csv")
     a.add_argument("--threshold", type=float, default=None, help="relevance threshold for label formats")
     a.add_argument("--top-fraction", type=float, default=0.1, help="label the top fraction when no threshold (0.1)")
-    a.add_argument("-o", "--output", help="write here instead of stdout")
+    a.add_argument("-o", "--output", help="write here instead of stdout ('-': stdout; a device or FIFO is written "
+                   "into, never replaced)")
     a.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     a.add_argument("--no-cache", action="store_true", help="do not read or write the probability cache")
     a.set_defaults(func=cmd_analyze)

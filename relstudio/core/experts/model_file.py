@@ -40,11 +40,15 @@ def weights_digest(tensors: dict[str, np.ndarray]) -> str:
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temp file + rename (never half-written).
 
+    Only a regular file (or a new path) is ever replaced: anything else raises
+    :class:`~relstudio.core.errors.ParameterError` (see :mod:`relstudio.core.outputs`).
     The file gets the usual permissions (an existing file's, else 0666 less the
     umask). An ``OSError`` (read-only folder, full disk) is re-raised with
     ``filename`` set to ``path`` rather than the temporary name.
     """
-    path = Path(path)
+    from relstudio.core.outputs import replace_target
+
+    path = replace_target(path)  # refuses folders, devices, FIFOs; writes through a symlink to its file
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
