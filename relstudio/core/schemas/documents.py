@@ -74,7 +74,7 @@ class ExcerptSchema(_Document):
     end: float = Seconds
     relevance: float
     winner: str = Field(max_length=200)
-    classes: dict[str, float] = Field(default_factory=dict, max_length=4096)
+    classes: dict[str, float] = Field(max_length=4096)
 
 
 class RowSchema(_Document):
