@@ -72,6 +72,8 @@ def check_readable(path: Path) -> str:
         return ""
     except AudioReadError as exc:
         return exc.problem
+    except Exception as exc:  # noqa: BLE001 — one undecodable file never aborts a scan; it is listed
+        return f"not a readable audio file ({type(exc).__name__}: {str(exc)[:200]})"
 
 
 def split_counts(dataset: Dataset, split: Split) -> dict:
