@@ -47,8 +47,9 @@ def check_writable(folder) -> Path:
         raise ParameterError(f"{folder}: exists and is not a folder")
     parent = folder if folder.exists() else next((p for p in folder.parents if p.exists()), Path("."))
     try:
-        probe = tempfile.mkdtemp(prefix=".relstudio-probe-", dir=parent)
-        os.rmdir(probe)
+        fd, probe = tempfile.mkstemp(prefix=".relstudio-probe-", suffix=".tmp", dir=parent)
+        os.close(fd)
+        os.unlink(probe)
     except OSError as exc:
         raise ParameterError(f"{folder}: cannot write there ({exc.strerror or exc})") from exc
     return folder
