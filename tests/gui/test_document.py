@@ -122,6 +122,7 @@ def test_bad_session_and_missing_track_are_reported(doc, tmp_path):
 
 
 def test_import_copies_and_lists_unusable_files_with_reason(qtbot, doc, tmp_path):
+    from relstudio.core.errors import ExpertFileError
     from relstudio.core.frontend import FrontendConfig
     from relstudio.core.paths import user_experts_dir
 
@@ -138,8 +139,9 @@ def test_import_copies_and_lists_unusable_files_with_reason(qtbot, doc, tmp_path
 
     junk = outside / "junk.expert.safetensors"
     junk.write_bytes(b"\x00" * 64)
-    entry = doc.import_expert(junk)
-    assert not entry.ok and entry.error
+    with pytest.raises(ExpertFileError, match="junk.expert.safetensors"):  # checked before it is copied
+        doc.import_expert(junk)
+    assert not (user_experts_dir() / junk.name).exists()
 
 
 def test_default_experts_are_the_sound_and_genre_families_one_per_class(qtbot, tmp_path, cache):
