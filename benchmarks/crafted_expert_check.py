@@ -3,7 +3,8 @@
 Each case is the corpus' good expert with its metadata edited (5 million hidden
 units, 10^12, an 805-million-parameter net) and is checked in a fresh process
 (``/usr/bin/time``-like: wall time and ``ru_maxrss`` of that child), next to the
-good expert as the baseline. Run: ``.venv/bin/python benchmarks/crafted_expert_check.py``.
+good expert as the baseline. ``process`` columns: a whole cold ``python -m relstudio experts
+check`` (interpreter start and imports included; a refused header never imports torch). Run: ``.venv/bin/python benchmarks/crafted_expert_check.py``.
 """
 
 from __future__ import annotations
@@ -31,12 +32,18 @@ CASES = {
 
 
 def check(path: Path) -> tuple[float, float, int, str]:
-    """(wall s, peak RSS MB of the child, exit code, stderr line) of ``relstudio experts check PATH``."""
+    """(wall s, growth of the peak RSS in MB, exit code, stderr line) of ``relstudio experts check PATH``.
+
+    Measured in a fresh child after a warm-up check of the good expert, so imports are excluded.
+    """
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    code = ("import resource, sys, time\nfrom relstudio.cli import main\nt = time.perf_counter()\n"
+    code = ("import resource, sys, time\nfrom relstudio.cli import main\n"
+            "import torch, pydantic, safetensors.numpy  # imports are not what is measured\n"
+            f"main(['experts', 'check', {str(GOOD_EXPERT)!r}])  # warm-up: lazy imports of the check path\n"
+            "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\nt = time.perf_counter()\n"
             f"rc = main(['experts', 'check', {str(path)!r}])\n"
-            "print(f'@@ {time.perf_counter() - t:.3f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}',"
-            " file=sys.stderr)\nsys.exit(rc)\n")
+            "grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before\n"
+            "print(f'@@ {time.perf_counter() - t:.4f} {grown}', file=sys.stderr)\nsys.exit(rc)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600)
     line = next(x for x in done.stderr.splitlines() if x.startswith("@@"))
     _, seconds, kb = line.split()
@@ -44,15 +51,26 @@ def check(path: Path) -> tuple[float, float, int, str]:
     return float(seconds), int(kb) / 1024, done.returncode, message
 
 
+def cold(path: Path) -> tuple[float, float]:
+    """(wall s, peak RSS MB) of a whole fresh ``python -m relstudio experts check PATH`` process."""
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    t = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "relstudio", "experts", "check", str(path)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(proc.pid, 0)
+    return time.perf_counter() - t, usage.ru_maxrss / 1024
+
+
 def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
-    print(f"machine: {machine()}; peak RSS includes importing torch")
-    print(f"{'case':<32} {'check s':>8} {'peak MB':>8} exit  message")
+    print(f"machine: {machine()}; times and peak-memory growth after imports and a warm-up check")
+    print(f"{'case':<32} {'check s':>8} {'+peak MB':>8} {'process s':>9} {'proc MB':>7} exit  message")
     for name, net in CASES.items():
         path = GOOD_EXPERT if net is None else crafted(WORK / f"crafted-{len(name)}.expert.safetensors",
                                                         lambda meta, header, net=net: meta["net"].update(net))
         seconds, mb, rc, message = check(path)
-        print(f"{name:<32} {seconds:>8.3f} {mb:>8.0f} {rc:>4}  {message[-110:]}")
+        wall, peak = cold(path)
+        print(f"{name:<32} {seconds:>8.4f} {mb:>8.1f} {wall:>9.2f} {peak:>7.0f} {rc:>4}  {message[-90:]}")
 
 
 if __name__ == "__main__":

@@ -55,6 +55,21 @@ def test_huge_hidden_layer_is_refused_before_any_network_is_built(tmp_path, monk
     assert main(["experts", "check", str(path)]) == 2
 
 
+def test_refusing_a_huge_header_does_not_even_import_torch(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.reliability.corpus import AUDIO_DIR
+
+    path = crafted(tmp_path / "big.expert.safetensors", lambda meta, header: meta["net"].update(hidden=5_000_000))
+    code = ("import sys\nfrom relstudio.cli import main\n"
+            f"assert main(['experts', 'check', {str(path)!r}]) == 2\nassert 'torch' not in sys.modules\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=AUDIO_DIR.parents[3],
+                          env={**__import__("os").environ, "PYTHONPATH": str(AUDIO_DIR.parents[3])}, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "field 'net.hidden'" in done.stderr and "Traceback" not in done.stderr
+
+
 def test_library_lists_each_crafted_file_greyed(crafted_folder):
     library = ExpertLibrary([(crafted_folder, "user")])
     by_name = {e.path.name: e for e in library.entries}

@@ -85,7 +85,7 @@ def save_expert(path, module, *, label: str, description: str = "", colour: str 
 
 
 def _info_from_meta(path: Path, meta: dict) -> ExpertInfo:
-    from relstudio.core.nets.expert_cnn import ARCHITECTURE
+    from relstudio.core.nets import EXPERT_CNN_ARCHITECTURE as ARCHITECTURE
     from relstudio.core.schemas import validated
     from relstudio.core.schemas.models import ExpertMeta, frontend_and_net
 
@@ -140,11 +140,12 @@ def verify_expert(path_or_info) -> ExpertInfo:
 
 def load_expert(path, *, frontend: FrontendConfig | None = None, device=None) -> Expert:
     """Load and verify an expert; refuse it when its front end differs from ``frontend``."""
-    from relstudio.core.nets.expert_cnn import ExpertCNN
+    info = read_expert_info(path)  # a malformed or oversized header is refused before torch is imported
+    check_frontend(info, frontend)
     import torch
 
-    info = read_expert_info(path)
-    check_frontend(info, frontend)
+    from relstudio.core.nets.expert_cnn import ExpertCNN
+
     arrays = _verified_weights(info)  # shapes checked on a meta-device net before any real tensor exists
     module = ExpertCNN(info.frontend, info.net)
     module.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in arrays.items()})

@@ -16,7 +16,7 @@ from torch import nn
 from relstudio.core.errors import ParameterError
 from relstudio.core.frontend import FrontendConfig
 
-ARCHITECTURE = "expert_cnn/1"
+from relstudio.core.nets import EXPERT_CNN_ARCHITECTURE as ARCHITECTURE  # noqa: E402
 
 
 @dataclass(frozen=True)

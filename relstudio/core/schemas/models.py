@@ -10,7 +10,7 @@ file declaring millions of hidden units is refused before any tensor exists.
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -62,9 +62,11 @@ class FrontendSchema(_Strict):
 
 
 class NetSchema(_Strict):
-    filters: list[int] = Field(None, min_length=1, max_length=32)
-    hidden: int = Field(None, ge=1, le=65_536)
-    n_outputs: int = Field(None, ge=2, le=4096)
+    """Every field is required: :meth:`ExpertCNNConfig.to_dict` writes them all."""
+
+    filters: list[Annotated[int, Field(ge=1, le=4096)]] = Field(min_length=1, max_length=32)
+    hidden: int = Field(ge=1, le=65_536)
+    n_outputs: int = Field(ge=2, le=4096)
 
 
 class _ModelMeta(_Open):
@@ -100,34 +102,43 @@ class TensorSpec(_Strict):
     data_offsets: list[int] = Field(min_length=2, max_length=2)
 
 
-def frontend_and_net(meta: dict, path):
-    """The ``(FrontendConfig, ExpertCNNConfig)`` of already-validated metadata; errors name the field."""
+def checked_frontend(meta: dict, path):
+    """The ``FrontendConfig`` of validated metadata, its net config checked and sized (torch-free)."""
     from relstudio.core.errors import ParameterError
     from relstudio.core.frontend import FrontendConfig
-    from relstudio.core.nets.expert_cnn import ExpertCNNConfig
 
     validated(FrontendSchema, meta["frontend"], path=path, error=ExpertFileError, prefix="frontend")
-    validated(NetSchema, meta["net"], path=path, error=ExpertFileError, prefix="net")
+    net = validated(NetSchema, meta["net"], path=path, error=ExpertFileError, prefix="net")
     try:
         frontend = FrontendConfig.from_dict(meta["frontend"])
     except (ParameterError, TypeError, ValueError) as exc:
         raise ExpertFileError(path, f"field 'frontend': {exc}") from exc
+    if len(net.filters) != len(frontend.bands):
+        raise ExpertFileError(path, f"field 'net.filters': {len(net.filters)} filter counts for "
+                                    f"{len(frontend.bands)} bands")
+    check_parameter_count(frontend, net.filters, net.hidden, net.n_outputs, path)
+    return frontend
+
+
+def frontend_and_net(meta: dict, path):
+    """The ``(FrontendConfig, ExpertCNNConfig)`` of validated metadata; errors name the field."""
+    from relstudio.core.errors import ParameterError
+
+    frontend = checked_frontend(meta, path)  # types, ranges and size first: torch is not imported for a bad file
+    from relstudio.core.nets.expert_cnn import ExpertCNNConfig
+
     try:
         net = ExpertCNNConfig.from_dict(meta["net"])
     except (ParameterError, TypeError, ValueError) as exc:
         raise ExpertFileError(path, f"field 'net': {exc}") from exc
-    if len(net.filters) != len(frontend.bands):
-        raise ExpertFileError(path, f"field 'net.filters': {len(net.filters)} filter counts for "
-                                    f"{len(frontend.bands)} bands")
-    check_parameter_count(frontend, net, path)
     return frontend, net
 
 
-def check_parameter_count(frontend, net, path) -> int:
-    """Parameters the expert network of these configs has, computed without building it; refuses > 50 M."""
+def check_parameter_count(frontend, filters, hidden: int, n_outputs: int, path) -> int:
+    """Parameters of the expert network these values describe, computed without building it; refuses > 50 M."""
     k = frontend.conv_kernel
-    convs = sum((hi - lo) * f * k + f for (lo, hi), f in zip(frontend.bands, net.filters))
-    total = convs + sum(net.filters) * net.hidden + net.hidden + net.hidden * net.n_outputs + net.n_outputs
+    convs = sum((hi - lo) * f * k + f for (lo, hi), f in zip(frontend.bands, filters))
+    total = convs + sum(filters) * hidden + hidden + hidden * n_outputs + n_outputs
     if total > MAX_PARAMETERS:
         raise ExpertFileError(path, f"the network declares {total:,} parameters, more than {MAX_PARAMETERS:,} "
                                     "(refused before building it)")
