@@ -52,13 +52,16 @@ def check(path: Path) -> tuple[float, float, int, str]:
 
 
 def cold(path: Path) -> tuple[float, float]:
-    """(wall s, peak RSS MB) of a whole fresh ``python -m relstudio experts check PATH`` process."""
+    """(wall s, peak RSS MB) of a whole fresh ``python -m relstudio experts check PATH`` process.
+
+    Measured by ``/usr/bin/time`` (a child forked from this torch-sized process would report
+    this process's peak as its own).
+    """
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    t = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "relstudio", "experts", "check", str(path)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, _, usage = os.wait4(proc.pid, 0)
-    return time.perf_counter() - t, usage.ru_maxrss / 1024
+    done = subprocess.run(["/usr/bin/time", "-f", "@@ %e %M", sys.executable, "-m", "relstudio", "experts", "check",
+                           str(path)], env=env, capture_output=True, text=True, timeout=600)
+    _, seconds, kb = next(x for x in done.stderr.splitlines() if x.startswith("@@")).split()
+    return float(seconds), int(kb) / 1024
 
 
 def main() -> None:
