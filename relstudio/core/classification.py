@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from relstudio.core.errors import ParameterError, RelstudioError
+from relstudio.core.errors import ParameterError
 from relstudio.core.experts.relnet_file import (CLASSIFIER_SUFFIX, RELNET_SUFFIX, ClassifierInfo, load_classifier,
                                                  read_classifier_info)
 from relstudio.core.progress import Progress, Task

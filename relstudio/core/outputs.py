@@ -48,7 +48,7 @@ def replace_target(path) -> Path:
 
 
 def is_in_place(path) -> bool:
-    """True for outputs written into rather than replaced: existing non-regular files and ``/dev/…``, ``/proc/…``."""
+    """True for outputs written into, not replaced: existing non-regular files and ``/dev/…``, ``/proc/…``."""
     text = os.path.abspath(str(path))
     if text.startswith(_SPECIAL_ROOTS):
         return True

@@ -48,7 +48,7 @@ def write_session(path, state: dict) -> Path:
 
 
 def read_session(path) -> dict:
-    """Read and check a session file; raises :class:`ParameterError` naming the file and the problem."""
+    """Read and check a session file (``SessionSchema``); raises :class:`FileFormatError` naming the file and field."""
     from relstudio.core.schemas import read_json_file, validated
     from relstudio.core.schemas.documents import SessionSchema
     from relstudio.core.training.reviewed import ReviewLayer
