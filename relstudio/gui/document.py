@@ -167,9 +167,11 @@ class Document(QObject):
 
     # -- viewpoints ------------------------------------------------------------------
     def load_viewpoints(self) -> None:
-        from relstudio.core.viewpoints import list_viewpoints
+        from relstudio.core.viewpoints import scan_viewpoints
 
-        for vp in list_viewpoints(folder=self.viewpoint_folder):
+        found, unusable = scan_viewpoints(folder=self.viewpoint_folder)
+        self.warnings.extend(f"viewpoint {path.name} not loaded: {why}" for path, why in unusable)
+        for vp in found:
             fps = self.resolve(vp.experts)
             if fps:
                 self.viewpoints[vp.name] = tuple(fps)

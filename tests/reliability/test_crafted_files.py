@@ -149,6 +149,10 @@ def test_gui_starts_with_crafted_experts_and_an_unreadable_session(qtbot, crafte
     from tests.reliability.test_gui_corpus import NoAudioDevice, Recorder
 
     monkeypatch.setattr(main_window, "Dialogs", lambda parent: Recorder())
+    from relstudio.core.viewpoints import viewpoints_dir
+
+    viewpoints_dir().mkdir(parents=True)
+    (viewpoints_dir() / "deep.json").write_text('{"format": "relstudio-viewpoint", "experts": ' + DEEP + "}")
     session = tmp_path / "bad.relstudio"
     session.write_text('{"format": "relstudio-session", "margin": "abc"}')
     args = app.build_parser().parse_args([str(session)])
@@ -160,5 +164,6 @@ def test_gui_starts_with_crafted_experts_and_an_unreadable_session(qtbot, crafte
     assert all(not entries[f"{n}.expert.safetensors"].ok for n, _, _ in CASES)
     (title, text), = window.dialogs.errors
     assert str(session) in text and "field 'margin'" in text
+    assert any("viewpoint deep.json not loaded: viewpoint is nested too deeply" in w for w in window.doc.warnings)
     window.doc.close()
 
