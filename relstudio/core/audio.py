@@ -144,8 +144,7 @@ def _decode_soundfile(path: Path, rate: int, on_block=None):
         raise _NotSoundfile(str(exc)) from exc
     with f:
         native, channels = f.samplerate, f.channels
-        if native <= 0 or channels <= 0:
-            raise AudioReadError(path, f"invalid header (rate {native}, {channels} channels)")
+        _check_decoded(path, native, channels, None)
         resampler = _stream_resampler(native, rate)
         bad, peak = 0, 0.0  # cleaned before resampling, which would smear NaN and overshoot
         # Known length and no resampling: decode straight into one buffer; 16-bit mono stays int16.
@@ -196,7 +195,8 @@ def _decode_fallback(path: Path, rate: int, first: Exception):
             raise AudioReadError(path, "not a readable audio file (it is a text file)") from exc
         raise AudioReadError(path, f"not a readable audio file ({_short(first)})") from exc
     y = np.atleast_2d(y)
-    channels = y.shape[0]
+    channels = y.shape[0] if y.ndim == 2 else 0
+    _check_decoded(path, native, channels, y.shape[-1])
     mono = y.mean(axis=0, dtype=np.float32) if channels > 1 else y[0]
     notes = ()
     if native != rate:
@@ -204,6 +204,17 @@ def _decode_fallback(path: Path, rate: int, first: Exception):
         notes = _clean_notes(bad, peak)
         mono = _resample(mono, native, rate)
     return mono.astype(np.float32, copy=False), int(native), channels, notes
+
+
+MAX_RATE = 1_000_000
+
+
+def _check_decoded(path: Path, native, channels: int, frames: int | None) -> None:
+    """Refuse what a decoder reports without usable audio: rate not in 1 Hz … 1 MHz, no channels, no frames."""
+    ok_rate = isinstance(native, (int, float, np.integer, np.floating)) and 0 < native <= MAX_RATE
+    if not ok_rate or channels <= 0 or frames == 0:
+        found = f"rate {native}, {channels} channels" + (f", {frames} frames" if frames is not None else "")
+        raise AudioReadError(path, f"not a readable audio file (the decoder reports {found})")
 
 
 def _clean_block(x: np.ndarray) -> tuple[np.ndarray, int, float]:
