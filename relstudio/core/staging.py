@@ -24,11 +24,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from relstudio.core.errors import ParameterError
+from relstudio.core.fileio import UMASK
 
 STAGING_MARK = ".staging-"
 STALE_TMP_SECONDS = 3600
-_UMASK = os.umask(0)
-os.umask(_UMASK)
 
 
 def is_hidden(path: Path, root: Path) -> bool:
@@ -119,7 +118,7 @@ def staged_output(out):
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}{STAGING_MARK}{os.getpid()}-", dir=out.parent))
     try:
-        os.chmod(staging, 0o777 & ~_UMASK)  # mkdtemp's 0700 would become the output folder's mode
+        os.chmod(staging, 0o777 & ~UMASK)  # mkdtemp's 0700 would become the output folder's mode
         yield staging
         _move_in(staging, out)
     except BaseException:

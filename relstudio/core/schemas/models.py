@@ -102,43 +102,39 @@ class TensorSpec(_Strict):
     data_offsets: list[int] = Field(min_length=2, max_length=2)
 
 
-def checked_frontend(meta: dict, path):
-    """The ``FrontendConfig`` of validated metadata, its net config checked and sized (torch-free)."""
+def frontend_and_net(meta: dict, path):
+    """The ``(FrontendConfig, ExpertCNNConfig)`` of metadata, checked (types, ranges, one filter count per
+    band) and sized before any network exists (torch-free); errors name the field."""
     from relstudio.core.errors import ParameterError
     from relstudio.core.frontend import FrontendConfig
+    from relstudio.core.nets.net_config import ExpertCNNConfig
 
     validated(FrontendSchema, meta["frontend"], path=path, error=ExpertFileError, prefix="frontend")
-    net = validated(NetSchema, meta["net"], path=path, error=ExpertFileError, prefix="net")
+    validated(NetSchema, meta["net"], path=path, error=ExpertFileError, prefix="net")
     try:
         frontend = FrontendConfig.from_dict(meta["frontend"])
     except (ParameterError, TypeError, ValueError) as exc:
         raise ExpertFileError(path, f"field 'frontend': {exc}") from exc
-    if len(net.filters) != len(frontend.bands):
-        raise ExpertFileError(path, f"field 'net.filters': {len(net.filters)} filter counts for "
-                                    f"{len(frontend.bands)} bands")
-    check_parameter_count(frontend, net.filters, net.hidden, net.n_outputs, path)
-    return frontend
-
-
-def frontend_and_net(meta: dict, path):
-    """The ``(FrontendConfig, ExpertCNNConfig)`` of validated metadata; errors name the field."""
-    from relstudio.core.errors import ParameterError
-
-    frontend = checked_frontend(meta, path)  # types, ranges and size first: torch is not imported for a bad file
-    from relstudio.core.nets.net_config import ExpertCNNConfig
-
     try:
         net = ExpertCNNConfig.from_dict(meta["net"])
     except (ParameterError, TypeError, ValueError) as exc:
         raise ExpertFileError(path, f"field 'net': {exc}") from exc
+    check_parameter_count(frontend, net, path)
     return frontend, net
 
 
-def check_parameter_count(frontend, filters, hidden: int, n_outputs: int, path) -> int:
-    """Parameters of the expert network these values describe, computed without building it; refuses > 50 M."""
-    k = frontend.conv_kernel
-    convs = sum((hi - lo) * f * k + f for (lo, hi), f in zip(frontend.bands, filters))
-    total = convs + sum(filters) * hidden + hidden + hidden * n_outputs + n_outputs
+def check_parameter_count(frontend, net, path) -> int:
+    """Parameters of the expert network ``net`` on ``frontend`` (from its shape table, without building it);
+    refuses more than 50 M."""
+    from math import prod
+
+    from relstudio.core.errors import ParameterError
+    from relstudio.core.nets.net_config import expert_shapes
+
+    try:
+        total = sum(prod(shape) for shape in expert_shapes(frontend, net).values())
+    except ParameterError as exc:
+        raise ExpertFileError(path, f"field 'net.filters': {exc}") from exc
     if total > MAX_PARAMETERS:
         raise ExpertFileError(path, f"the network declares {total:,} parameters, more than {MAX_PARAMETERS:,} "
                                     "(refused before building it)")
