@@ -148,7 +148,7 @@ def test_gui_starts_with_crafted_experts_and_an_unreadable_session(qtbot, crafte
     from relstudio.gui import app, main_window
     from tests.reliability.test_gui_corpus import NoAudioDevice, Recorder
 
-    monkeypatch.setattr(main_window, "Dialogs", lambda parent: Recorder())
+    monkeypatch.setattr(main_window, "Dialogs", lambda parent, **_settings: Recorder())
     from relstudio.core.viewpoints import viewpoints_dir
 
     viewpoints_dir().mkdir(parents=True)

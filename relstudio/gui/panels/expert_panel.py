@@ -25,7 +25,7 @@ from relstudio.gui.panels.delegates import BROKEN_ROLE, DESC_ROLE, TwoLineDelega
 
 FP_ROLE = Qt.ItemDataRole.UserRole
 PATH_ROLE = Qt.ItemDataRole.UserRole + 2
-ORIGIN_ROLE = Qt.ItemDataRole.UserRole + 3
+ORIGIN_ROLE = Qt.ItemDataRole.UserRole + 4  # +1 and +3 are the delegate's DESC_ROLE and BROKEN_ROLE
 MIN_VISIBLE_ROWS = 3.5  # two-line rows the list always has room for
 
 
