@@ -28,7 +28,7 @@ def cmd_analyze(args) -> int:
         raise ParameterError("analyze needs a TRACK (or --batch DIR)")
     from relstudio.core.cache import ProbabilityCache
     from relstudio.core.device import choose_device
-    from relstudio.core.fileio import atomic_write_bytes
+    from relstudio.core.outputs import write_output
     from relstudio.core.export import write_segments
 
     device = choose_device(args.device)
@@ -39,8 +39,8 @@ def cmd_analyze(args) -> int:
     _, result = analyse_track(args.track, experts, cache=cache, device=device, settings=settings)
     text = write_segments(result, fmt=args.format, threshold=args.threshold)
     if args.output:
-        atomic_write_bytes(Path(args.output), text.encode("utf-8"))
-        print(f"wrote {result.n_segments} segments to {args.output}", file=sys.stderr)
+        where = write_output(args.output, text.encode("utf-8"))
+        print(f"wrote {result.n_segments} segments to {where}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
@@ -64,7 +64,8 @@ def register(subparsers) -> None:
     a.add_argument("--threshold", type=float, default=None,
                    help="window relevance (R_max) a passage needs (default: the top fraction of audible windows)")
     add_relevance_options(a)
-    a.add_argument("-o", "--output", help="write here instead of stdout")
+    a.add_argument("-o", "--output", help="write here instead of stdout ('-': stdout; a device or FIFO is written "
+                   "into, never replaced)")
     add_device_option(a)
     a.add_argument("--no-cache", action="store_true", help="do not read or write the probability cache")
     a.set_defaults(func=cmd_analyze)

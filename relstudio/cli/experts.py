@@ -20,11 +20,13 @@ def cmd_experts(args) -> int:
         library = open_library(args)
         if not library.entries:
             print("no experts found in: " + ", ".join(str(f) for f, _ in library.folders))
+        from relstudio.core.names import printable
+
         for e in library.entries:
             status = "ok" if e.ok else f"UNUSABLE: {e.error}"
             desc = e.info.description if e.info else ""
             fp = e.info.fingerprint if e.info else "-"
-            print(f"{e.label:<16} {fp:<16} {e.origin:<8} {status:<10} {desc}  [{e.path}]")
+            print(printable(f"{e.label:<16} {fp:<16} {e.origin:<8} {status:<10} {desc}  [{e.path}]", limit=2000))
         return 0
     if not args.path:
         raise ParameterError(f"'relstudio experts {args.action}' needs a PATH")

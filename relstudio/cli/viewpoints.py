@@ -8,18 +8,24 @@ expert names the library does not know. ``analyze --viewpoint`` and
 from __future__ import annotations
 
 import json
+import sys
 
 from relstudio.cli.common import add_library_option, open_library
 from relstudio.core.errors import ParameterError
 
 
 def cmd_viewpoints(args) -> int:
-    from relstudio.core.viewpoints import (Viewpoint, delete_viewpoint, list_viewpoints, load_viewpoint,
-                                           save_viewpoint)
+    from relstudio.core.viewpoints import Viewpoint, delete_viewpoint, load_viewpoint, save_viewpoint
 
     if args.action == "list":
-        for v in list_viewpoints():
-            print(f"{v.name:<20} {', '.join(v.experts)}  {v.description}")
+        from relstudio.core.names import printable
+        from relstudio.core.viewpoints import scan_viewpoints
+
+        found, unusable = scan_viewpoints()
+        for v in found:
+            print(printable(f"{v.name:<20} {', '.join(v.experts)}  {v.description}", limit=2000))
+        for path, why in unusable:
+            print(printable(f"warning: {path}: UNUSABLE: {why}", limit=2000), file=sys.stderr)
         return 0
     if not args.name:
         raise ParameterError(f"'relstudio viewpoints {args.action}' needs a NAME")

@@ -9,13 +9,13 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from relstudio.core.errors import AudioReadError, ParameterError
+from relstudio.core.audio_sniff import check_decoded, looks_like_text, riff_data_sizes
 from relstudio.core.fileio import file_hash
 from relstudio.core.paged_pcm import paged_buffer, pcm_to_float, release_pages
 
@@ -116,7 +116,7 @@ def load_audio(path, *, rate: int = 44100, on_block=None) -> AudioClip:
         mono, native_rate, channels, notes = _decode_soundfile(path, rate, on_block)
     except _NotSoundfile as first:
         mono, native_rate, channels, notes = _decode_fallback(path, rate, first)
-    riff = _riff_data_sizes(path)
+    riff = riff_data_sizes(path)
     if mono.size == 0:
         if riff and riff[0] == 0 and riff[1] > 0:
             raise AudioReadError(path, f"the header declares no audio samples but {riff[1]} bytes follow it "
@@ -144,8 +144,7 @@ def _decode_soundfile(path: Path, rate: int, on_block=None):
         raise _NotSoundfile(str(exc)) from exc
     with f:
         native, channels = f.samplerate, f.channels
-        if native <= 0 or channels <= 0:
-            raise AudioReadError(path, f"invalid header (rate {native}, {channels} channels)")
+        check_decoded(path, native, channels, None)
         resampler = _stream_resampler(native, rate)
         bad, peak = 0, 0.0  # cleaned before resampling, which would smear NaN and overshoot
         # Known length and no resampling: decode straight into one buffer; 16-bit mono stays int16.
@@ -192,11 +191,12 @@ def _decode_fallback(path: Path, rate: int, first: Exception):
             warnings.simplefilter("ignore")
             y, native = librosa.load(str(path), sr=None, mono=False, dtype=np.float32)
     except Exception as exc:
-        if _looks_like_text(path):
+        if looks_like_text(path):
             raise AudioReadError(path, "not a readable audio file (it is a text file)") from exc
         raise AudioReadError(path, f"not a readable audio file ({_short(first)})") from exc
     y = np.atleast_2d(y)
-    channels = y.shape[0]
+    channels = y.shape[0] if y.ndim == 2 else 0
+    check_decoded(path, native, channels, y.shape[-1])
     mono = y.mean(axis=0, dtype=np.float32) if channels > 1 else y[0]
     notes = ()
     if native != rate:
@@ -222,44 +222,6 @@ def _clean_block(x: np.ndarray) -> tuple[np.ndarray, int, float]:
 def _clean_notes(bad: int, peak: float) -> tuple[str, ...]:
     notes = (f"{bad} non-finite samples (NaN/Inf) were replaced by silence",) if bad else ()
     return notes + ((f"samples up to {peak:.3g} were clipped to ±64",) if peak > 64.0 else ())
-
-
-def _riff_data_sizes(path: Path) -> tuple[int, int] | None:
-    """``(declared, present)`` bytes of a RIFF/WAVE file's data chunk; ``None`` if not a WAV."""
-    try:
-        size = path.stat().st_size
-        with open(path, "rb") as f:
-            if f.read(12)[8:12] != b"WAVE":
-                return None
-            f.seek(0)
-            if f.read(4) != b"RIFF":
-                return None
-            pos = 12
-            for _ in range(64):  # a WAV has a handful of chunks; stop on nonsense
-                f.seek(pos)
-                head = f.read(8)
-                if len(head) < 8:
-                    return None
-                cid, n = head[:4], struct.unpack("<I", head[4:])[0]
-                if cid == b"data":
-                    return n, size - pos - 8
-                pos += 8 + n + (n & 1)
-                if pos >= size:
-                    return None
-    except OSError:
-        return None
-    return None
-
-
-def _looks_like_text(path: Path) -> bool:
-    try:
-        with open(path, "rb") as f:
-            head = f.read(2048)
-        text = head.decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return False
-    printable = sum(c.isprintable() or c in "\r\n\t" for c in text)
-    return bool(text) and "\x00" not in text and printable >= 0.95 * len(text)
 
 
 def _short(exc: Exception) -> str:

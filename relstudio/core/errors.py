@@ -52,3 +52,16 @@ def known_fields(cls, d, *, what: str) -> dict:
     if unknown:
         raise ParameterError(f"unknown {what} fields {unknown}")
     return dict(d)
+
+
+class FileFormatError(ParameterError):
+    """A file a user was handed (session, viewpoint, collection table, review marks …) is malformed.
+
+    ``field`` is the dotted path of the bad value inside the file (``""`` for the file as a whole).
+    """
+
+    def __init__(self, path, problem: str, field: str = ""):
+        self.path = str(path)
+        self.field = field
+        self.problem = f"field '{field}': {problem}" if field else problem
+        super().__init__(f"{self.path}: {self.problem}")

@@ -3,16 +3,17 @@
 Everything relstudio writes goes through :func:`atomic_write_bytes` (temp file
 in the same folder, fsync, rename), so a cancelled or killed run never leaves
 a half-written file. :func:`file_hash` is the key of every per-file cache.
-:func:`read_json` reads a JSON file written by relstudio, naming it when it is
-unreadable. This module imports nothing from relstudio but :mod:`relstudio.core.errors`.
+:func:`replace_target` refuses to rename over anything but a regular file
+(a device, a FIFO, a folder). User files are read through
+:mod:`relstudio.core.schemas` (guarded JSON, validated). This module imports nothing from relstudio but :mod:`relstudio.core.errors`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import json
 import os
+import stat
 import tempfile
 import zlib
 from pathlib import Path
@@ -21,8 +22,35 @@ import numpy as np
 
 from relstudio.core.errors import ParameterError
 
-_UMASK = os.umask(0)
-os.umask(_UMASK)
+UMASK = os.umask(0)  # the process's umask, read once: new files get 0666 & ~UMASK
+os.umask(UMASK)
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"))
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def replace_target(path) -> Path:
+    """The path an atomic rename may replace for ``path``: itself, or a symbolic link's regular target.
+
+    Raises :class:`ParameterError` when ``path`` exists and is not a regular
+    file (a folder, a device, a FIFO, a socket): those are never replaced.
+    """
+    path = Path(path)
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return path
+    except OSError:
+        return path  # the write itself will report it, naming the file
+    if not stat.S_ISREG(mode):
+        raise ParameterError(f"{path}: is {_kind(mode)}, not a regular file; it is never replaced")
+    return path
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -30,13 +58,14 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
     The file gets the usual permissions (an existing file's, else 0666 less the
     umask). An ``OSError`` (read-only folder, full disk) is re-raised with
-    ``filename`` set to ``path`` rather than the temporary name.
+    ``filename`` set to ``path`` rather than the temporary name. Only a regular
+    file (or a new path) is ever replaced (:func:`replace_target`).
     """
-    path = Path(path)
+    path = replace_target(path)  # refuses folders, devices, FIFOs; writes through a symlink to its file
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_UMASK
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~UMASK
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -53,14 +82,6 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         if isinstance(exc, OSError) and exc.errno is not None:
             raise type(exc)(exc.errno, exc.strerror or str(exc), str(path)) from exc
         raise
-
-
-def read_json(path: Path, *, what: str):
-    """The JSON value in ``path``; :class:`ParameterError` "``path``: unreadable ``what`` (why)" otherwise."""
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ParameterError(f"{path}: unreadable {what} ({exc})") from exc
 
 
 def write_checked_npz(path: Path, arr: np.ndarray) -> None:

@@ -22,8 +22,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from relstudio.core.errors import ParameterError
-from relstudio.core.fileio import read_json
+from relstudio.core.errors import FileFormatError, ParameterError, RelstudioError
 
 FORMAT = "relstudio-viewpoint"
 _NAME = re.compile(r"^[\w][\w .+-]{0,63}$")
@@ -56,14 +55,17 @@ class Viewpoint:
 
     @classmethod
     def from_dict(cls, d: dict, *, source: str = "") -> "Viewpoint":
-        where = f" in {source}" if source else ""
+        """A viewpoint from its JSON, checked against :class:`ViewpointSchema` (errors name the file and field)."""
+        from relstudio.core.schemas import validated
+        from relstudio.core.schemas.documents import ViewpointSchema
+
         if not isinstance(d, dict) or d.get("format") != FORMAT:
-            raise ParameterError(f"not a relstudio viewpoint{where}")
-        experts = d.get("experts")
-        if not isinstance(experts, list):
-            raise ParameterError(f"viewpoint 'experts' must be a list{where}")
-        return cls(str(d.get("name", "")), tuple(experts), str(d.get("description", "")),
-                   str(d.get("first_screen", "")))
+            raise FileFormatError(source or "data", "not a relstudio viewpoint")
+        v = validated(ViewpointSchema, d, path=source or "data")
+        try:
+            return cls(v.name, tuple(v.experts), v.description, v.first_screen)
+        except ParameterError as exc:
+            raise FileFormatError(source or "data", str(exc)) from exc
 
     def resolve(self, library) -> list:
         """The :class:`~relstudio.core.experts.library.LibraryEntry` of each expert, in order."""
@@ -113,20 +115,32 @@ def load_viewpoint(name_or_path, *, folder: Path | None = None) -> Viewpoint:
     if not path.exists():
         known = ", ".join(v.name for v in list_viewpoints(folder=folder)) or "none"
         raise ParameterError(f"no viewpoint {text!r} (known: {known})")
-    data = read_json(path, what="viewpoint")
-    return Viewpoint.from_dict(data, source=str(path))
+    return _read(path)
+
+
+def _read(path: Path) -> Viewpoint:
+    from relstudio.core.schemas import read_json_file
+
+    return Viewpoint.from_dict(read_json_file(path, what="viewpoint", max_bytes=1024 * 1024), source=str(path))
+
+
+def scan_viewpoints(*, folder: Path | None = None) -> tuple[list[Viewpoint], list[tuple[Path, str]]]:
+    """``(viewpoints, unusable)``: every readable viewpoint by name, and each other file with its reason."""
+    folder = Path(folder) if folder is not None else viewpoints_dir()
+    found, bad = [], []
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            found.append(_read(path))
+        except RelstudioError as exc:
+            bad.append((path, getattr(exc, "problem", str(exc))))
+        except Exception as exc:  # noqa: BLE001 — one file never stops the listing
+            bad.append((path, f"unreadable ({type(exc).__name__}: {str(exc)[:200]})"))
+    return found, bad
 
 
 def list_viewpoints(*, folder: Path | None = None) -> list[Viewpoint]:
-    """Every readable viewpoint, sorted by name (unreadable files are skipped)."""
-    folder = Path(folder) if folder is not None else viewpoints_dir()
-    found = []
-    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-        try:
-            found.append(Viewpoint.from_dict(json.loads(path.read_text(encoding="utf-8")), source=str(path)))
-        except (OSError, ValueError):
-            continue
-    return found
+    """Every readable viewpoint, sorted by name (unreadable files are skipped; see :func:`scan_viewpoints`)."""
+    return scan_viewpoints(folder=folder)[0]
 
 
 def delete_viewpoint(name: str, *, folder: Path | None = None) -> None:

@@ -47,7 +47,10 @@ def create_window(args=None, *, backend=None):
     startup_log.install(window)  # RELSTUDIO_STARTUP_LOG: start-up milestones for benchmarks/startup_bench.py
     window.show()
     if args.path:
-        window.open_path(args.path)
+        try:
+            window.open_path(args.path)
+        except Exception as exc:  # noqa: BLE001 — a file named on the command line never stops the window
+            window.dialogs.error("Cannot open file", f"{args.path}: {exc}")
     return app, window
 
 

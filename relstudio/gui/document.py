@@ -134,7 +134,8 @@ class Document(QObject):
 
     # -- viewpoints ------------------------------------------------------------------
     def load_viewpoints(self) -> None:
-        self.viewpoints.load()
+        unusable = self.viewpoints.load()
+        self.warnings.extend(f"viewpoint {path.name} not loaded: {why}" for path, why in unusable)
         self.viewpointsChanged.emit()
 
     def keep_viewpoint(self, name: str, fingerprints=None, *, persist: bool = True) -> None:

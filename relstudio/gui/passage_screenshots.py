@@ -24,7 +24,11 @@ from relstudio.gui.screenshots import _grab, _hover_peak, _pick, _wait
 
 def silence_track(path: Path, *, rate: int = 22050) -> Path:
     """Tones, drums and noise with digital silence (4–8 s) and −60 dBFS hiss (12–16 s) between them (24 s)."""
+    import io
+
     import soundfile as sf
+
+    from relstudio.core.fileio import atomic_write_bytes
 
     rng = np.random.default_rng(7)
     t = np.arange(int(4 * rate)) / rate
@@ -42,7 +46,9 @@ def silence_track(path: Path, *, rate: int = 22050) -> Path:
     loud = 10 ** (5 / 20)  # music at about −12 dBFS RMS, as mastered tracks are (the demo: −15 dBFS at its 95th pct)
     parts = [chord(220.0) * loud, np.zeros(4 * rate), (chord(330.0) + drums) * loud, hiss(4.0),
              rng.standard_normal(4 * rate) * 0.15 * loud, chord(262.0) * np.exp(-t / 1.2) * loud]
-    sf.write(str(path), np.concatenate(parts).astype(np.float32), rate)
+    buf = io.BytesIO()
+    sf.write(buf, np.concatenate(parts).astype(np.float32), rate, format="WAV")
+    atomic_write_bytes(path, buf.getvalue())
     return path
 
 

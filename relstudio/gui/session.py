@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from relstudio.core.errors import ParameterError
+from relstudio.core.errors import FileFormatError, ParameterError
 from relstudio.core.fileio import atomic_write_bytes
 from relstudio.core.relevance_settings import RelevanceSettings
 from relstudio.gui.session_track import find_track, track_ref, with_relative
@@ -75,50 +75,36 @@ def upgrade(state: dict) -> dict:
 
 
 def read_session(path) -> dict:
-    """Read, upgrade and check a session file; raises :class:`ParameterError` naming the file and the problem."""
+    """Read, upgrade and check a session file; raises :class:`FileFormatError` naming the file and the field."""
+    from relstudio.core.schemas import read_json_file
+
     path = Path(path)
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ParameterError(f"{path}: not a readable session ({exc})") from exc
+    state = read_json_file(path, what="session")
     if not isinstance(state, dict) or state.get("format") != FORMAT:
-        raise ParameterError(f"{path}: not a relstudio session file")
+        raise FileFormatError(path, "not a relstudio session file")
     try:
         state = upgrade(state)
-        check_state(state)
     except ParameterError as exc:
-        raise ParameterError(f"{path}: {exc}") from exc
+        raise FileFormatError(path, str(exc)) from exc
+    check_state(state, source=path)
     return state
 
 
-def check_state(state: dict) -> None:
-    """Every field of a version-2 ``state`` has its type (one place, so a schema can replace it)."""
-    expect = {"track": (dict, type(None)), "enabled": list, "experts": dict, "viewpoints": dict,
-              "compare": (str, type(None)), "threshold": (int, float, type(None)), "view": (list, type(None)),
-              "margin": (int, float, type(None)), "review": list, "relevance": (dict, type(None))}
-    for key, kinds in expect.items():
-        if key in state and not isinstance(state[key], kinds) or isinstance(state.get(key), bool):
-            raise ParameterError(f"malformed session: {key!r} is {state[key]!r}")
-    track = state.get("track")
-    if track is not None and not (isinstance(track.get("path"), str) and isinstance(track.get("name"), str)):
-        raise ParameterError(f"malformed session: track {track!r} needs a 'path' and a 'name'")
-    if not all(isinstance(f, str) for f in state.get("enabled", [])):
-        raise ParameterError(f"malformed session: 'enabled' must list fingerprints, got {state['enabled']!r}")
-    for name, fps in state.get("viewpoints", {}).items():
-        if not isinstance(fps, list) or not all(isinstance(f, str) for f in fps):
-            raise ParameterError(f"malformed session: viewpoint {name!r} must list fingerprints, got {fps!r}")
-    for fp, ref in state.get("experts", {}).items():
-        if not isinstance(ref, dict):
-            raise ParameterError(f"malformed session: expert {fp!r} is {ref!r}")
-    view = state.get("view")
-    if view is not None and (len(view) != 2 or not all(isinstance(t, (int, float)) for t in view)):
-        raise ParameterError(f"malformed view range {view!r}")
+def check_state(state: dict, *, source="session") -> None:
+    """Check a version-2 ``state`` against ``SessionSchema`` (types, ranges, sizes), its review layers and
+    relevance settings; :class:`FileFormatError` naming ``source`` and the field."""
+    from relstudio.core.schemas import validated
+    from relstudio.core.schemas.documents import SessionSchema
     from relstudio.core.training.reviewed import ReviewLayer
 
-    for layer in state.get("review", []):
-        ReviewLayer.from_dict(layer)
+    validated(SessionSchema, state, path=source)
+    for i, layer in enumerate(state.get("review", [])):
+        ReviewLayer.from_dict(layer, source=f"{source} (review layer {i})")
     if state.get("relevance") is not None:
-        RelevanceSettings.from_dict(state["relevance"])
+        try:
+            RelevanceSettings.from_dict(state["relevance"])
+        except ParameterError as exc:
+            raise FileFormatError(source, str(exc), "relevance") from exc
 
 
 def apply_session(doc, state: dict, *, session_path=None, locate=None) -> list[str]:

@@ -12,6 +12,8 @@ import getpass
 import tempfile
 from pathlib import Path
 
+from relstudio.core.fileio import atomic_write_bytes
+
 WINDOW = "#1b1d23"
 PANEL = "#22252d"
 BASE = "#16181d"
@@ -96,7 +98,7 @@ def indicator_images(folder: Path | None = None) -> dict[str, Path]:
     for name, svg in _SVG.items():
         path = folder / f"{name}.svg"
         if not path.exists() or path.read_text() != svg:
-            path.write_text(svg)
+            atomic_write_bytes(path, svg.encode("utf-8"))  # other windows may be reading the folder
         paths[name] = path
     return paths
 

@@ -25,10 +25,10 @@ class ViewpointSets(dict):
         self.shipped = shipped
         self.first_screen: dict[str, str] = {}  # "enabled" / "compared" → the shipped preset's name
 
-    def load(self) -> None:
+    def load(self) -> list[tuple[Path, str]]:
         """Add the shipped presets whose experts are all in the library, then the saved viewpoints whose
-        experts are (at least partly) in it."""
-        from relstudio.core.viewpoints import list_viewpoints, shipped_viewpoints
+        experts are (at least partly) in it; returns each saved file that cannot be used, with the reason."""
+        from relstudio.core.viewpoints import scan_viewpoints, shipped_viewpoints
 
         for vp in shipped_viewpoints() if self.shipped else []:
             fps = self.resolve(vp.experts)
@@ -36,10 +36,12 @@ class ViewpointSets(dict):
                 self[vp.name] = tuple(fps)
                 if vp.first_screen:
                     self.first_screen[vp.first_screen] = vp.name
-        for vp in list_viewpoints(folder=self.folder):
+        found, unusable = scan_viewpoints(folder=self.folder)
+        for vp in found:
             fps = self.resolve(vp.experts)
             if fps:
                 self[vp.name] = tuple(fps)
+        return unusable
 
     def keep(self, name: str, fingerprints, *, persist: bool = True) -> str:
         """Keep ``fingerprints`` as the viewpoint ``name`` (saved with ``persist``); returns the name kept."""

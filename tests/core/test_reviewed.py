@@ -30,7 +30,7 @@ def test_marks_replace_merge_and_round_trip(tmp_path):
         ReviewLabel(2.0, 1.0, "x")
     with pytest.raises(ParameterError, match="class name"):
         ReviewLabel(0.0, 1.0, "a/b")
-    with pytest.raises(ParameterError, match="malformed review mark"):
+    with pytest.raises(ParameterError, match="field 'labels.0.end'"):
         ReviewLayer.from_dict({"labels": [{"start": 0.0}]})
 
 

@@ -137,6 +137,7 @@ def test_bad_session_and_missing_track_are_reported(doc, tmp_path):
 
 
 def test_import_copies_and_lists_unusable_files_with_reason(qtbot, doc, tmp_path):
+    from relstudio.core.errors import ExpertFileError
     from relstudio.core.frontend import FrontendConfig
     from relstudio.core.paths import user_experts_dir
 
@@ -153,8 +154,9 @@ def test_import_copies_and_lists_unusable_files_with_reason(qtbot, doc, tmp_path
 
     junk = outside / "junk.expert.safetensors"
     junk.write_bytes(b"\x00" * 64)
-    entry = import_expert(doc, junk)
-    assert not entry.ok and entry.error
+    with pytest.raises(ExpertFileError, match="junk.expert.safetensors"):  # checked before it is copied
+        import_expert(doc, junk)
+    assert not (user_experts_dir() / junk.name).exists()
 
 
 def test_default_experts_are_one_family_the_genres_first(qtbot, tmp_path, cache):

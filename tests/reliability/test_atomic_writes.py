@@ -11,6 +11,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "relstudio"
 ALLOWED = {
     ("gui/crash_log.py", "write_crash_log"): "appends to a log; a torn last line loses nothing",
     ("gui/startup_log.py", "mark"): "appends one line to a benchmark's start-up log (RELSTUDIO_STARTUP_LOG)",
+    ("core/outputs.py", "_write_in_place"): "devices, FIFOs and /dev/stdout are written into, never replaced",
 }
 BUFFERS = {"buf", "buffer", "io", "stream"}
 

@@ -175,7 +175,7 @@ def test_written_files_get_ordinary_permissions(tmp_path):
     from relstudio.core import fileio
 
     atomic_write_bytes(tmp_path / "new.csv", b"x")
-    assert (tmp_path / "new.csv").stat().st_mode & 0o777 == 0o666 & ~fileio._UMASK
+    assert (tmp_path / "new.csv").stat().st_mode & 0o777 == 0o666 & ~fileio.UMASK
     (tmp_path / "new.csv").chmod(0o640)
     atomic_write_bytes(tmp_path / "new.csv", b"y")  # a replaced file keeps its mode
     assert (tmp_path / "new.csv").stat().st_mode & 0o777 == 0o640

@@ -145,11 +145,17 @@ def test_importing_a_bad_expert_explains_it(qtbot, window, case):
     assert window.crashes == []
     assert len(window.dialogs.errors) == 1
     title, text = window.dialogs.errors[0]
-    if case.name.endswith(EXPERT_SUFFIX):
+    if case.name.endswith(EXPERT_SUFFIX) and case.outcome == "incompatible":  # another front end: kept, greyed
         assert title == "Expert imported but unusable" and matches(case.reason, text), text
         entry = next(e for e in window.doc.library.entries if e.path.name == case.name)
         assert not entry.ok
         window.models.show_model_card(str(entry.path))  # the card of a broken file opens without loading it
+    elif case.name.endswith(EXPERT_SUFFIX):  # checked before copying: refused, never enters the user folder
+        from relstudio.core.paths import user_experts_dir
+
+        assert title == "Cannot import model" and matches(case.reason, text) and str(path) in text, text
+        assert not (user_experts_dir() / case.name).exists()
+        assert all(e.path.name != case.name for e in window.doc.library.entries)
     else:  # the .pt checkpoint is not even copied
         assert "not an expert file" in text and str(path) in text
     assert [e.label for e in window.doc.library.usable()] == ["good"]

@@ -14,8 +14,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from relstudio.core.errors import ParameterError
-from relstudio.core.fileio import read_json
+from relstudio.core.errors import FileFormatError, ParameterError
 
 FORMAT = "relstudio-collection"
 JSON_NAME = "collection.json"
@@ -75,17 +74,19 @@ class CollectionResults:
 
     @classmethod
     def from_dict(cls, d: dict, *, source: str = "") -> "CollectionResults":
+        """A table from its JSON; checked against :class:`CollectionSchema` (errors name the file and field)."""
+        from relstudio.core.schemas import validated
+        from relstudio.core.schemas.documents import CollectionSchema
+
         if not isinstance(d, dict) or d.get("format") != FORMAT:
-            raise ParameterError(f"{source or 'data'}: not a relstudio collection table")
-        try:
-            results = cls(str(d["root"]), list(d["experts"]), d.get("viewpoint"), str(d.get("frontend", "")),
-                          str(d.get("classifier", "SUM")), dict(d.get("settings", {})), list(d["rows"]),
-                          list(d.get("failures", [])), dict(d.get("stats", {})), bool(d.get("complete", False)))
-            for row in results.rows:  # tables written before one key: a RELNET's scores by class name
-                row["scores"] = keyed_by_label(dict(row["scores"]), results.labels)
-                row["classification"] = class_label(str(row["classification"]), results.labels) or row["classification"]
-        except (KeyError, TypeError, AttributeError) as exc:
-            raise ParameterError(f"{source or 'data'}: malformed collection table ({exc})") from exc
+            raise FileFormatError(source or "data", "not a relstudio collection table")
+        validated(CollectionSchema, d, path=source or "data")
+        results = cls(d["root"], list(d["experts"]), d.get("viewpoint"), d.get("frontend", ""),
+                      d.get("classifier", "SUM"), dict(d.get("settings", {})), list(d["rows"]),
+                      list(d.get("failures", [])), dict(d.get("stats", {})), d.get("complete", False))
+        for row in results.rows:  # tables written before one key: a RELNET's scores by class name
+            row["scores"] = keyed_by_label(dict(row["scores"]), results.labels)
+            row["classification"] = class_label(row["classification"], results.labels) or row["classification"]
         return results
 
 
@@ -134,5 +135,7 @@ def read_results(path) -> CollectionResults:
         path = path / JSON_NAME
     if not path.exists():
         raise ParameterError(f"{path}: no collection table here (run 'relstudio analyze --batch DIR -o FOLDER')")
-    data = read_json(path, what="collection table")
+    from relstudio.core.schemas import read_json_file
+
+    data = read_json_file(path, what="collection table")
     return CollectionResults.from_dict(data, source=str(path))

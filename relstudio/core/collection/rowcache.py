@@ -19,6 +19,22 @@ def row_key(content_hash: str, frontend_fp: str, expert_fps, classifier: str, se
     return hashlib.sha256(blob.encode()).hexdigest()[:32]
 
 
+def _read_row(path: Path) -> dict | None:
+    """A cached row checked against :class:`RowSchema`; ``None`` (a miss) when missing or malformed."""
+    from relstudio.core.errors import RelstudioError
+    from relstudio.core.schemas import read_json_file, validated
+    from relstudio.core.schemas.documents import RowSchema
+
+    if not path.exists():
+        return None
+    try:
+        row = read_json_file(path, what="cached row", max_bytes=16 * 1024 * 1024)
+        validated(RowSchema, row, path=path)
+        return row
+    except RelstudioError:
+        return None
+
+
 class RowCache:
     """Rows on disk in ``folder`` (or only in memory when ``folder`` is None)."""
 
@@ -37,12 +53,7 @@ class RowCache:
         row = self._memory.get(key)
         if row is None and self.folder is not None:
             path = self.folder / f"{key}.json"
-            try:
-                row = json.loads(path.read_text(encoding="utf-8"))
-                if not isinstance(row, dict) or "classification" not in row:
-                    row = None
-            except (OSError, ValueError):
-                row = None
+            row = _read_row(path)
         if row is None:
             self.misses += 1
             return None

@@ -85,23 +85,21 @@ def save_expert(path, module, *, label: str, description: str = "", colour: str 
 
 
 def _info_from_meta(path: Path, meta: dict) -> ExpertInfo:
-    from relstudio.core.nets.net_config import ARCHITECTURE, ExpertCNNConfig
+    from relstudio.core.nets.net_config import ARCHITECTURE
+    from relstudio.core.schemas import validated
+    from relstudio.core.schemas.models import ExpertMeta, frontend_and_net
 
     if meta.get("format") != FORMAT:
-        raise ExpertFileError(path, f"not an expert file (format {meta.get('format')!r})")
+        raise ExpertFileError(path, f"not an expert file (format {str(meta.get('format'))[:80]!r})")
     if meta.get("architecture") != ARCHITECTURE:
-        raise ExpertFileError(path, f"unknown architecture {meta.get('architecture')!r} (this version knows {ARCHITECTURE!r})")
-    try:
-        frontend = FrontendConfig.from_dict(meta["frontend"])
-        net = ExpertCNNConfig.from_dict(meta["net"])
-        label = str(meta["label"])
-        fingerprint = str(meta["fingerprint"])
-    except (KeyError, TypeError, ParameterError) as exc:
-        raise ExpertFileError(path, f"metadata is incomplete or invalid ({exc})") from exc
-    if not label:
+        raise ExpertFileError(path, f"unknown architecture {str(meta.get('architecture'))[:80]!r} "
+                                    f"(this version knows {ARCHITECTURE!r})")
+    checked = validated(ExpertMeta, meta, path=path, error=ExpertFileError)
+    if not checked.label.strip():
         raise ExpertFileError(path, "expert has an empty label")
-    return ExpertInfo(path, label, str(meta.get("description", "")), fingerprint, frontend, net,
-                      str(meta.get("colour", "")), meta)
+    frontend, net = frontend_and_net(meta, path)
+    return ExpertInfo(path, checked.label, checked.description, checked.fingerprint, frontend, net,
+                      checked.colour, meta)
 
 
 def read_expert_info(path) -> ExpertInfo:
@@ -140,13 +138,14 @@ def verify_expert(path_or_info) -> ExpertInfo:
 
 def load_expert(path, *, frontend: FrontendConfig | None = None, device=None) -> Expert:
     """Load and verify an expert; refuse it when its front end differs from ``frontend``."""
-    from relstudio.core.nets.expert_cnn import ExpertCNN
+    info = read_expert_info(path)  # a malformed or oversized header is refused before torch is imported
+    check_frontend(info, frontend)
     import torch
 
-    info = read_expert_info(path)
-    check_frontend(info, frontend)
+    from relstudio.core.nets.expert_cnn import ExpertCNN
+
+    arrays = _verified_weights(info)  # shapes checked on a meta-device net before any real tensor exists
     module = ExpertCNN(info.frontend, info.net)
-    arrays = _verified_weights(info, module)
     module.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in arrays.items()})
     module.eval()
     if device is not None:

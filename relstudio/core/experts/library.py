@@ -54,8 +54,13 @@ class ExpertLibrary:
         self.rescan()
 
     def rescan(self) -> list[LibraryEntry]:
+        from relstudio.core.staging import clean_stale, is_hidden
+
+        for folder, origin in self.folders:
+            if origin != "shipped":
+                clean_stale(folder)  # what killed runs left (hidden, so never listed anyway)
         headers = [(p, origin, self._read(p)) for folder, origin in self.folders if folder.is_dir()
-                   for p in sorted(folder.rglob(f"*{EXPERT_SUFFIX}"))]
+                   for p in sorted(folder.rglob(f"*{EXPERT_SUFFIX}")) if not is_hidden(p, folder)]
         if self._fixed_frontend is None:
             self.frontend = self._common_frontend([h for _, _, h in headers if isinstance(h, ExpertInfo)])
         self.entries = [self._entry(p, origin, h) for p, origin, h in headers]
@@ -67,6 +72,8 @@ class ExpertLibrary:
             return verify_expert(read_expert_info(path))
         except RelstudioError as exc:
             return getattr(exc, "problem", str(exc))
+        except Exception as exc:  # noqa: BLE001 — one file never stops the scan, whatever it holds
+            return f"unreadable model file ({type(exc).__name__}: {str(exc)[:200]})"
 
     @staticmethod
     def _common_frontend(infos: list[ExpertInfo]) -> FrontendConfig:
@@ -147,14 +154,18 @@ class ExpertLibrary:
 
 def find_relnets(folders, *, suffixes=(RELNET_SUFFIX,)) -> list[ClassifierInfo]:
     """RELNET (or, with ``suffixes``, other classifier) files under ``folders`` (recursively), sorted
-    by path within each folder; unreadable files are skipped."""
+    by path within each folder; unreadable and hidden (staged, half-written) files are skipped."""
+    from relstudio.core.staging import is_hidden
+
     found = []
     for folder in map(Path, folders):
         paths = sorted(p for s in suffixes for p in folder.rglob(f"*{s}")) if folder.is_dir() else ()
         for path in paths:
+            if is_hidden(path, folder):
+                continue
             try:
                 found.append(read_classifier_info(path))
-            except RelstudioError:
+            except Exception:  # noqa: BLE001 — one bad file never stops the search, whatever it holds
                 continue
     return found
 
@@ -177,9 +188,11 @@ def matching_relnet(relnets, enabled, *, frontend=None, exact: bool = False) -> 
 def copy_to_user_folder(path) -> Path:
     """Copy a model file into ``core.paths.user_experts_dir()`` (atomically); returns the copy.
 
-    Expert files are copied as they are (the library lists a broken one greyed,
-    with its reason); RELNET and classifier files are checked (header) first and
-    raise :class:`~relstudio.core.errors.ExpertFileError` naming the file when broken.
+    Every file is checked first and not copied when broken (an
+    :class:`~relstudio.core.errors.ExpertFileError` names the file and the
+    problem): an expert file wholly (:func:`verify_expert`: header, schema,
+    shapes, checksum), a RELNET or classifier file by its header. An expert made
+    for another front end is copied (listed greyed, usable in a library of that front end).
     """
     src = Path(path)
     if not src.name.endswith(MODEL_SUFFIXES):
@@ -189,6 +202,8 @@ def copy_to_user_folder(path) -> Path:
         raise ExpertFileError(src, "no such file")
     if src.name.endswith(CLASSIFIER_SUFFIXES):
         read_classifier_info(src)
+    else:
+        verify_expert(src)
     dest = user_experts_dir() / src.name
     if src.resolve() != dest.resolve():
         atomic_write_bytes(dest, src.read_bytes())

@@ -66,29 +66,23 @@ def read_header(path) -> tuple[dict, dict]:
             raw = f.read(n)
     except OSError as exc:
         raise ExpertFileError(path, f"cannot read file ({exc.strerror or exc})") from exc
+    from relstudio.core.schemas import parse_json
+    from relstudio.core.schemas.models import check_tensor_table
+
     try:
-        header = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ExpertFileError(path, "not a safetensors file (header is not JSON; pickles and .pt checkpoints are refused)")
+        header = parse_json(raw, path=path, error=ExpertFileError, what="header")
+    except ExpertFileError as exc:
+        raise ExpertFileError(path, f"not a safetensors file (header is not JSON: {exc.problem}; pickles and .pt "
+                                    "checkpoints are refused)") from None
     if not isinstance(header, dict):
         raise ExpertFileError(path, "safetensors header is not a JSON object")
     extra = header.pop("__metadata__", None) or {}
-    if not isinstance(extra, dict) or META_KEY not in extra:
+    if not isinstance(extra, dict) or not isinstance(extra.get(META_KEY), str):
         raise ExpertFileError(path, "no relstudio metadata in the file (not a relstudio model)")
-    try:
-        meta = json.loads(extra[META_KEY])
-    except (TypeError, json.JSONDecodeError) as exc:
-        raise ExpertFileError(path, f"metadata JSON is malformed ({exc})")
+    meta = parse_json(extra[META_KEY], path=path, error=ExpertFileError, what="metadata JSON")
     if not isinstance(meta, dict):
         raise ExpertFileError(path, "metadata JSON is not an object")
-    data_len = size - 8 - n
-    for name, spec in header.items():
-        if not isinstance(spec, dict) or spec.get("dtype") not in _DTYPES:
-            raise ExpertFileError(path, f"tensor {name!r} has unsupported dtype {spec.get('dtype') if isinstance(spec, dict) else spec!r}")
-        offsets = spec.get("data_offsets")
-        if (not isinstance(offsets, list) or len(offsets) != 2 or not all(isinstance(o, int) for o in offsets)
-                or not 0 <= offsets[0] <= offsets[1] <= data_len):
-            raise ExpertFileError(path, f"tensor {name!r} points outside the file (truncated?)")
+    check_tensor_table(header, size - 8 - n, path)
     return meta, header
 
 

@@ -81,22 +81,24 @@ def save_classifier(path, module, *, classes, experts=(), description: str = "",
 
 
 def read_classifier_info(path) -> ClassifierInfo:
-    from relstudio.core.nets.net_config import KINDS, ExpertCNNConfig
+    from relstudio.core.nets.net_config import KINDS
+    from relstudio.core.schemas import validated
+    from relstudio.core.schemas.models import ClassifierMeta, frontend_and_net
 
     path = Path(path)
     meta, _ = read_header(path)
     if meta.get("format") != FORMAT:
-        raise ExpertFileError(path, f"not a RELNET/classifier file (format {meta.get('format')!r})")
+        raise ExpertFileError(path, f"not a RELNET/classifier file (format {str(meta.get('format'))[:80]!r})")
     if meta.get("kind") not in KINDS:
-        raise ExpertFileError(path, f"unknown classifier kind {meta.get('kind')!r} (this version knows {KINDS})")
-    try:
-        info = ClassifierInfo(path, meta["kind"], tuple(str(c) for c in meta["classes"]),
-                              FrontendConfig.from_dict(meta["frontend"]), ExpertCNNConfig.from_dict(meta["net"]),
-                              str(meta["fingerprint"]), tuple((str(a), str(b)) for a, b in meta.get("experts", [])),
-                              meta)
-    except (KeyError, TypeError, ValueError, ParameterError) as exc:
-        raise ExpertFileError(path, f"metadata is incomplete or invalid ({exc})") from exc
-    return info
+        raise ExpertFileError(path, f"unknown classifier kind {str(meta.get('kind'))[:80]!r} "
+                                    f"(this version knows {KINDS})")
+    checked = validated(ClassifierMeta, meta, path=path, error=ExpertFileError)
+    for i, ref in enumerate(checked.experts):
+        if len(ref) != 2:
+            raise ExpertFileError(path, f"field 'experts.{i}': need [label, fingerprint], got {len(ref)} values")
+    frontend, net = frontend_and_net(meta, path)
+    return ClassifierInfo(path, checked.kind, tuple(checked.classes), frontend, net, checked.fingerprint,
+                          tuple((a, b) for a, b in checked.experts), meta)
 
 
 def check_experts(info: ClassifierInfo, experts) -> list:

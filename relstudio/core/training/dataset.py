@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from relstudio.core.errors import DatasetError
@@ -42,6 +42,7 @@ class Dataset:
     clips: tuple[ClipRecord, ...]
     classes: tuple[str, ...]
     missing: tuple[str, ...] = field(default=())  # listed in a CSV but not on disk
+    notes: tuple[str, ...] = field(default=())  # e.g. audio files beside a manifest that it does not list
 
     def __len__(self) -> int:
         return len(self.clips)
@@ -69,7 +70,7 @@ class Dataset:
         return {c: sorted({r.licence for r in self.clips if r.label == c and r.licence}) for c in self.classes}
 
     def subset(self, indices) -> "Dataset":
-        return Dataset(self.root, self.name, tuple(self.clips[i] for i in indices), self.classes, self.missing)
+        return replace(self, clips=tuple(self.clips[i] for i in indices))
 
 
 def _is_audio(p: Path) -> bool:
@@ -131,19 +132,33 @@ def read_dataset(path, *, classes=None) -> Dataset:
         if path.suffix.lower() != ".csv":
             raise DatasetError(f"{path}: a dataset is a folder of class folders or a .csv file")
         clips, missing = _from_rows(path.parent, _read_csv_rows(path), path, path.stem)
-        root, name = path.parent, path.stem
+        root, name, notes = path.parent, path.stem, ()
     else:
-        root, name, missing = path, path.name, []
+        root, name, missing, notes = path, path.name, [], ()
         manifest = path / "manifest.csv"
         rows = _read_csv_rows(manifest) if manifest.is_file() else None
         if rows and "label" in rows[0] and "path" in rows[0]:
             clips, missing = _from_rows(path, rows, manifest, name)
+            notes = _unlisted_note(path, clips)
         else:
             clips = [ClipRecord(f, d.name, f"clip:{d.name}/{f.relative_to(d).as_posix()}")
                      for d in sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
                      for f in sorted(d.rglob("*")) if _is_audio(f)]
-    dataset = Dataset(root, name, tuple(clips), tuple(sorted({c.label for c in clips})), tuple(missing))
+    dataset = Dataset(root, name, tuple(clips), tuple(sorted({c.label for c in clips})), tuple(missing),
+                      notes)
     return select_classes(dataset, classes) if classes else _at_least_two(dataset)
+
+
+def _unlisted_note(folder: Path, clips) -> tuple[str, ...]:
+    """A note naming how many audio files under ``folder`` the manifest does not list (they are not used)."""
+    listed = {c.path.resolve() for c in clips}
+    unlisted = [f for f in folder.rglob("*") if _is_audio(f) and f.resolve() not in listed
+                and not any(part.startswith(".") for part in f.relative_to(folder).parts)]
+    if not unlisted:
+        return ()
+    example = unlisted[0].relative_to(folder).as_posix()
+    return (f"{len(unlisted)} audio file{'s' if len(unlisted) > 1 else ''} not in manifest.csv, ignored "
+            f"(e.g. {example})",)
 
 
 def _at_least_two(dataset: Dataset) -> Dataset:
@@ -163,4 +178,4 @@ def select_classes(dataset: Dataset, classes) -> Dataset:
     if len(set(wanted)) != len(wanted):
         raise DatasetError(f"classes listed twice: {wanted}")
     clips = tuple(c for c in dataset.clips if c.label in wanted)
-    return _at_least_two(Dataset(dataset.root, dataset.name, clips, tuple(wanted), dataset.missing))
+    return _at_least_two(replace(dataset, clips=clips, classes=tuple(wanted)))

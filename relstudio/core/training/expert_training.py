@@ -33,7 +33,9 @@ from relstudio.core.training.trainer import fit
 
 def expert_names(classes, family: str = "") -> list[tuple[str, str]]:
     """``(file stem, label)`` per class: ``metal`` / ``metal``, or with a family ``genre-metal`` / ``metal (genre)``."""
-    return [(f"{family}-{c}" if family else c, f"{c} ({family})" if family else c) for c in classes]
+    from relstudio.core.names import safe_filename
+
+    return [(safe_filename(f"{family}-{c}" if family else c), f"{c} ({family})" if family else c) for c in classes]
 
 
 def class_weights(labels: torch.Tensor, n_classes: int, balance: str) -> torch.Tensor:

@@ -17,6 +17,7 @@ from relstudio.core.device import describe
 from relstudio.core.device import resolve_device
 from relstudio.core.errors import ParameterError
 from relstudio.core.experts.relnet_file import save_classifier, suffix_for
+from relstudio.core.names import safe_filename
 from relstudio.core.nets.expert_cnn import ExpertCNNConfig
 from relstudio.core.nets.relnet import CONVKONG, CONVNET, KINDS, RELNET, ConvKong, ConvNet, RelNet
 from relstudio.core.progress import Progress, Task, scaled
@@ -139,7 +140,7 @@ def train_classifiers(dataset, *, out_dir, experts=(), kinds=(RELNET,), classes=
     written = []
     try:
         for kind, model, result in trained:
-            stem = (family or "relnet") if kind == RELNET else (f"{family}-{kind}" if family else kind)
+            stem = safe_filename((family or "relnet") if kind == RELNET else (f"{family}-{kind}" if family else kind))
             path = out_dir / f"{stem}{suffix_for(kind)}"
             written.append(path)
             training = dict(config.to_dict(), best_epoch=result.best_epoch[0], epochs_run=result.epochs,

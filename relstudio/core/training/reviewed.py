@@ -81,17 +81,21 @@ class ReviewLayer:
                 "labels": [m.to_dict() for m in self.labels]}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "ReviewLayer":
-        """Read a layer written by :meth:`to_dict`; raises :class:`ParameterError` naming the bad part."""
-        if not isinstance(d, dict) or not isinstance(d.get("labels", []), list):
-            raise ParameterError(f"a review layer must be an object with a 'labels' list, got {d!r:.80}")
+    def from_dict(cls, d: dict, *, source: str = "review marks") -> "ReviewLayer":
+        """Read a layer written by :meth:`to_dict`, checked against :class:`ReviewLayerSchema`.
+
+        Raises :class:`FileFormatError` (a :class:`ParameterError`) naming ``source`` and the bad field.
+        """
+        from relstudio.core.errors import FileFormatError
+        from relstudio.core.schemas import validated
+        from relstudio.core.schemas.documents import ReviewLayerSchema
+
+        layer = validated(ReviewLayerSchema, d, path=source)
         try:
-            labels = tuple(ReviewLabel(float(m["start"]), float(m["end"]), str(m["label"]),
-                                       bool(m.get("positive", True))) for m in d.get("labels", []))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ParameterError(f"malformed review mark in layer of {d.get('source')!r} ({exc})") from exc
-        source = d.get("source")
-        return cls(Path(source) if source else None, str(d.get("content_hash") or ""), labels)
+            labels = tuple(ReviewLabel(m.start, m.end, m.label, m.positive) for m in layer.labels)
+        except ParameterError as exc:
+            raise FileFormatError(source, str(exc)) from exc
+        return cls(Path(layer.source) if layer.source else None, layer.content_hash or "", labels)
 
 
 def merged_regions(layer: ReviewLayer, classes=None) -> list[tuple[str, float, float]]:
@@ -145,6 +149,7 @@ def cut_reviewed(layers, *, folder, classes=None, rate: int = 44100) -> Task[lis
     """
     from relstudio.core.audio import load_audio
     from relstudio.core.fileio import atomic_write_bytes
+    from relstudio.core.names import safe_filename
 
     folder = Path(folder)
     todo = [(layer, merged_regions(layer, classes)) for layer in layers]
@@ -163,7 +168,8 @@ def cut_reviewed(layers, *, folder, classes=None, rate: int = 44100) -> Task[lis
             i0, i1 = int(round(a * rate)), min(clip.n_samples, int(round(b * rate)))
             if i1 - i0 < 2:
                 continue
-            path = folder / c / f"{layer.source.stem}-{int(a * 1000):07d}-{int(b * 1000):07d}.wav"
+            stem = safe_filename(layer.source.stem, fallback="track")
+            path = folder / safe_filename(c) / f"{stem}-{int(a * 1000):07d}-{int(b * 1000):07d}.wav"
             atomic_write_bytes(path, _wav_bytes(clip.window(i0, i1), rate))
             clips.append(ClipRecord(path, c, group, "reviewed by the user"))
             yield Progress(len(clips) / max(1, total), f"cut {len(clips)} of {total} reviewed segments")
@@ -183,4 +189,4 @@ def union_dataset(dataset: Dataset, extra, *, classes) -> Dataset:
     empty = [c for c in classes if not any(r.label == c for r in clips)]
     if empty or len(classes) < 2:
         raise DatasetError(f"{dataset.root}: need at least 2 classes with clips; no clips for {empty or list(classes)}")
-    return Dataset(dataset.root, dataset.name, clips, classes, dataset.missing)
+    return replace(dataset, clips=clips, classes=classes)

@@ -32,6 +32,7 @@ class DatasetSummary:
                 "dataset_fingerprint": self.dataset.fingerprint, "classes": list(self.classes),
                 "counts": dict(self.counts), "groups": dict(self.groups),
                 "unreadable": [list(u) for u in self.unreadable], "missing": list(self.dataset.missing),
+                "notes": list(self.dataset.notes),
                 "split": self.split.to_dict(), "split_counts": dict(self.split_counts)}
 
     def describe(self) -> str:
@@ -41,7 +42,7 @@ class DatasetSummary:
             lines.append(f"  {c:<16} {self.counts[c]:>5} clips {self.groups[c]:>4} groups   "
                          f"train {s.get('train', 0)} / val {s.get('val', 0)} / test {s.get('test', 0)}"
                          f"  (split by {self.split.by.get(c, '?')})")
-        for note in self.split.notes:
+        for note in self.dataset.notes + tuple(self.split.notes):
             lines.append(f"  note: {note}")
         if self.unreadable:
             lines.append(f"  {len(self.unreadable)} unreadable files skipped:")
@@ -71,6 +72,8 @@ def check_readable(path: Path) -> str:
         return ""
     except AudioReadError as exc:
         return exc.problem
+    except Exception as exc:  # noqa: BLE001 — one undecodable file never aborts a scan; it is listed
+        return f"not a readable audio file ({type(exc).__name__}: {str(exc)[:200]})"
 
 
 def split_counts(dataset: Dataset, split: Split) -> dict:
