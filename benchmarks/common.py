@@ -30,14 +30,14 @@ def machine() -> str:
             f"analysis (core/threads.py), OMP_WAIT_POLICY={policy} · {gpu}")
 
 
-def test_track(seconds: float, *, channels: int = 2, rate: int = 44100) -> Path:
-    """A WAV of real-ish music: the demo track looped (or noise when it is missing)."""
+def test_track(seconds: float, *, channels: int = 2, rate: int = 44100, fmt: str = "wav") -> Path:
+    """A 16-bit WAV (or ``fmt="flac"``) of real-ish music: the demo track looped (or noise when it is missing)."""
     import soundfile as sf
 
     from relstudio.core.paths import demo_track
 
     WORK.mkdir(parents=True, exist_ok=True)
-    path = WORK / f"track-{int(seconds)}s-{channels}ch.wav"
+    path = WORK / f"track-{int(seconds)}s-{channels}ch.{fmt}"
     if path.exists():
         return path
     n = int(seconds * rate)

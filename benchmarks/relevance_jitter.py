@@ -32,7 +32,6 @@ from relstudio.core.audibility import (audibility_floor_db, evidence_weights, lo
 from relstudio.core.audio import load_audio  # noqa: E402
 from relstudio.core.experts.choice import default_selection, expert_family  # noqa: E402
 from relstudio.core.experts.library import ExpertLibrary  # noqa: E402
-from relstudio.core.export import highlighted_regions  # noqa: E402
 from relstudio.core.passages import rank_passages  # noqa: E402
 from relstudio.core.paths import demo_track  # noqa: E402
 from relstudio.core.progress import run_task  # noqa: E402
@@ -50,6 +49,30 @@ def _changes(winners: np.ndarray) -> int:
 
 def _clock(t: float) -> str:
     return f"{int(t // 60)}:{t % 60:04.1f}"
+
+
+def highlighted_regions(analysis, threshold: float) -> list[tuple[float, float, int, float]]:
+    """The old export's raw runs of consecutive segments with relevance ≥ ``threshold`` (BEFORE only).
+
+    Returns ``(start, end, winner_index, peak_relevance)`` per run. Runs of
+    overlapping segments may overlap each other; what a person auditions and
+    every export use are passages (:meth:`Analysis.view`).
+    """
+    rel = analysis.relevance
+    above = rel >= threshold
+    regions, k, n = [], 0, len(rel)
+    while k < n:
+        if not above[k]:
+            k += 1
+            continue
+        j = k
+        while j + 1 < n and above[j + 1]:
+            j += 1
+        peak = k + int(np.argmax(rel[k:j + 1]))
+        regions.append((float(analysis.times[k, 0]), float(analysis.times[j, 1]), int(analysis.winners[peak]),
+                        float(rel[peak])))
+        k = j + 1
+    return regions
 
 
 def before(a, minutes: float) -> dict:

@@ -21,7 +21,7 @@ from relstudio.core.cache import ProbabilityCache
 from relstudio.core.errors import ParameterError
 from relstudio.core.frontend import FrontendConfig
 from relstudio.core.audibility import evidence_weights
-from relstudio.core.progress import Task
+from relstudio.core.progress import Task, with_partials
 from relstudio.core.relevance import SILENCE, relevance_parts, winning_expert
 from relstudio.core.relevance_settings import RelevanceSettings
 from relstudio.core.relevance_view import RelevanceView, relevance_view
@@ -59,6 +59,7 @@ class Analysis:
     warnings: tuple[str, ...] = ()  # e.g. a CUDA out-of-memory fallback, a clip shorter than a segment
     levels_db: np.ndarray | None = field(default=None, repr=False)  # (S,) float64 dBFS
     settings: RelevanceSettings = RelevanceSettings()
+    known_segments: int | None = None  # a partial analysis (still running): probs known for segments [0, k)
 
     @property
     def n_segments(self) -> int:
@@ -72,11 +73,13 @@ class Analysis:
     def evidence(self) -> np.ndarray:
         """``(S,)`` evidence weight in [0, 1] per segment: 0 below the audibility floor (silence).
 
-        All 1 when the levels are unknown or ``settings.audibility`` is off.
+        All 1 when the levels are unknown or ``settings.audibility`` is off; 0 past ``known_segments``.
         """
-        if self.levels_db is None:
-            return np.ones(self.n_segments)
-        return evidence_weights(self.levels_db, settings=self.settings)
+        weights = np.ones(self.n_segments) if self.levels_db is None else \
+            evidence_weights(self.levels_db, settings=self.settings)
+        if self.known_segments is not None:  # partial: the segments not analysed yet are empty
+            weights = np.where(np.arange(self.n_segments) < self.known_segments, weights, 0.0)
+        return weights
 
     @cached_property
     def _parts(self):
@@ -174,7 +177,7 @@ def analysis_of(clip: AudioClip, experts, frontend: FrontendConfig, run: ExpertR
     refs = tuple(ExpertRef(e.label, e.fingerprint, e.info.colour) for e in experts)
     return Analysis(clip.source, clip.duration, frontend, frontend.segment_times(n_seg, clip.duration),
                     frontend.segment_centres(n_seg), refs, run.probs, clip.content_hash, run.mel_db,
-                    run.seconds, run.notes, run.levels_db, settings or RelevanceSettings())
+                    run.seconds, run.notes, run.levels_db, settings or RelevanceSettings(), run.known_segments)
 
 
 def analyze(clip: AudioClip, experts, *, frontend: FrontendConfig | None = None,
@@ -189,12 +192,14 @@ def analyze(clip: AudioClip, experts, *, frontend: FrontendConfig | None = None,
     asks for the spectrogram; CUDA running out of memory moves the rest of the
     work to the CPU (noted in ``Analysis.warnings``). Segment levels come from
     the samples on every run; ``settings`` (default :class:`RelevanceSettings()`)
-    say how they become evidence.
+    say how they become evidence. Each chunk's report carries the analysis so far
+    (``Progress.partial``: an :class:`Analysis` with ``known_segments``; the rest is empty).
     """
     experts = list(experts)
     frontend = common_frontend(experts, frontend)
-    run = yield from run_experts(clip, experts, frontend=frontend, cache=cache, device=device,
-                                 chunk_seconds=chunk_seconds, keep_mel=keep_mel)
+    run = yield from with_partials(run_experts(clip, experts, frontend=frontend, cache=cache, device=device,
+                                               chunk_seconds=chunk_seconds, keep_mel=keep_mel),
+                                   lambda part: analysis_of(clip, experts, frontend, part, settings=settings))
     return analysis_of(clip, experts, frontend, run, settings=settings)
 
 

@@ -97,12 +97,14 @@ def clip_from_array(samples, *, rate: int, target_rate: int | None = None, name:
     return AudioClip(x, target, None, rate, 1, f"mem-{name}-{digest}", warnings)
 
 
-def load_audio(path, *, rate: int = 44100, on_block=None) -> AudioClip:
+def load_audio(path, *, rate: int = 44100, on_block=None, on_buffer=None) -> AudioClip:
     """Decode ``path`` to mono at ``rate`` Hz (float32, or int16 from a 16-bit mono file: :class:`AudioClip`).
 
     Raises :class:`AudioReadError` naming the file when it is missing, empty,
     not audio, or holds no samples. ``on_block(start, samples)`` sees each block of a straight
-    decode as it arrives (the waveform pyramid is built from them: ``waveform_lod.FirstLevel``).
+    decode as it arrives (the waveform pyramid is built from them: ``waveform_lod.FirstLevel``);
+    ``on_buffer(pcm)`` sees the full-length buffer such a decode fills, before its first block
+    (a waveform drawn while decoding: ``core/growing_waveform.py``).
     """
     path = Path(path)
     if not path.exists():
@@ -113,7 +115,7 @@ def load_audio(path, *, rate: int = 44100, on_block=None) -> AudioClip:
     if size == 0:
         raise AudioReadError(path, "file is empty (0 bytes)")
     try:
-        mono, native_rate, channels, notes = _decode_soundfile(path, rate, on_block)
+        mono, native_rate, channels, notes = _decode_soundfile(path, rate, on_block, on_buffer)
     except _NotSoundfile as first:
         mono, native_rate, channels, notes = _decode_fallback(path, rate, first)
     riff = riff_data_sizes(path)
@@ -135,7 +137,7 @@ class _NotSoundfile(Exception):
     pass
 
 
-def _decode_soundfile(path: Path, rate: int, on_block=None):
+def _decode_soundfile(path: Path, rate: int, on_block=None, on_buffer=None):
     import soundfile as sf
 
     try:
@@ -152,6 +154,8 @@ def _decode_soundfile(path: Path, rate: int, on_block=None):
         dtype = "int16" if resampler is None and channels == 1 and f.subtype == "PCM_16" else "float32"
         out = paged_buffer(f.frames, dtype) if direct and dtype == "int16" else np.empty(f.frames if direct else 0, dtype)
         parts, n, filled = [], 0, 0
+        if direct and on_buffer is not None:
+            on_buffer(out)
         try:
             for block in f.blocks(blocksize=BLOCK_FRAMES, dtype=dtype, always_2d=True):
                 mono = block.mean(axis=1, dtype=np.float32) if channels > 1 else block[:, 0]

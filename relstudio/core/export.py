@@ -23,30 +23,6 @@ FORMATS = ("csv", "json", "audacity", "sv", "raven")
 SETTINGS_COMMENT = "# relevance settings: "
 
 
-def highlighted_regions(analysis, threshold: float) -> list[tuple[float, float, int, float]]:
-    """The paper's raw runs of consecutive segments with relevance ≥ ``threshold`` (for comparison only).
-
-    Returns ``(start, end, winner_index, peak_relevance)`` per run. Runs of
-    overlapping segments may overlap each other; what a person auditions and
-    every export use are passages (:meth:`Analysis.view`).
-    """
-    rel = analysis.relevance
-    above = rel >= threshold
-    regions, k, n = [], 0, len(rel)
-    while k < n:
-        if not above[k]:
-            k += 1
-            continue
-        j = k
-        while j + 1 < n and above[j + 1]:
-            j += 1
-        peak = k + int(np.argmax(rel[k:j + 1]))
-        regions.append((float(analysis.times[k, 0]), float(analysis.times[j, 1]), int(analysis.winners[peak]),
-                        float(rel[peak])))
-        k = j + 1
-    return regions
-
-
 def _label(labels, index: int) -> str:
     return "silence" if index == SILENCE else (labels[index] if labels else "")
 

@@ -20,6 +20,7 @@ class Progress:
     fraction: float
     message: str = ""
     metrics: dict[str, Any] = field(default_factory=dict)
+    partial: Any = None  # a partial result, when the task can show one (e.g. an Analysis known up to a segment)
 
 
 def run_task(task: Task[T], on_progress: Callable[[Progress], None] | None = None) -> T:
@@ -39,7 +40,19 @@ def scaled(task: Task[T], start: float, end: float) -> Task[T]:
     try:
         while True:
             p = next(task)
-            yield Progress(start + span * min(max(p.fraction, 0.0), 1.0), p.message, p.metrics)
+            yield Progress(start + span * min(max(p.fraction, 0.0), 1.0), p.message, p.metrics, p.partial)
+    except StopIteration as stop:
+        return stop.value
+    finally:
+        task.close()
+
+
+def with_partials(task: Task[T], convert: Callable[[Any], Any]) -> Task[T]:
+    """``task`` with each report's ``partial`` replaced by ``convert(partial)`` (reports without one pass as they are)."""
+    try:
+        while True:
+            p = next(task)
+            yield p if p.partial is None else Progress(p.fraction, p.message, p.metrics, convert(p.partial))
     except StopIteration as stop:
         return stop.value
     finally:

@@ -40,6 +40,7 @@ class ExpertRun:
     notes: tuple[str, ...] = ()
     seconds: float = 0.0
     levels_db: np.ndarray | None = None  # (n_segments,) float64 dBFS of each segment's samples (core/audibility.py)
+    known_segments: int | None = None  # a partial run (``Progress.partial``): probs known for segments [0, k)
 
 
 _FUSED: dict = {}
@@ -122,7 +123,8 @@ def run_experts(clips, experts, *, frontend: FrontendConfig | None = None, cache
 
     ``clips``: one :class:`AudioClip` (returns one run) or a sequence (returns a
     list in order). ``device=None`` chooses automatically. ``keep_mel`` keeps
-    each clip's dB mel spectrogram (clips are then never batched).
+    each clip's dB mel spectrogram (clips are then never batched). For one clip, each chunk's report
+    carries the run so far (``Progress.partial``: an :class:`ExpertRun` with ``known_segments``).
     """
     one = isinstance(clips, AudioClip)
     clips = [clips] if one else list(clips)
@@ -140,7 +142,7 @@ def run_experts(clips, experts, *, frontend: FrontendConfig | None = None, cache
             continue
         t0 = time.perf_counter()
         probs, mel, notes, levels = yield from _run_chunked(clip, experts, frontend, cache, devices, chunk_seconds,
-                                                            keep_mel, i / len(clips), 1 / len(clips))
+                                                            keep_mel, i / len(clips), 1 / len(clips), one)
         runs[i] = ExpertRun(probs, mel, notes, time.perf_counter() - t0, levels)
     if batch:
         t0 = time.perf_counter()
@@ -180,7 +182,7 @@ def _clip_notes(clip, frontend, n_frames) -> list[str]:
     return []
 
 
-def _run_chunked(clip, experts, frontend, cache, devices, chunk_seconds, keep_mel, start, span):
+def _run_chunked(clip, experts, frontend, cache, devices, chunk_seconds, keep_mel, start, span, partials=False):
     import torch
 
     probs, todo = _cached(clip, experts, frontend, cache)
@@ -211,7 +213,8 @@ def _run_chunked(clip, experts, frontend, cache, devices, chunk_seconds, keep_me
                 if out is not None:
                     probs[todo, s0:s1] = out.float().cpu().numpy()
                 done = min(clip.duration, f1 * frontend.hop_length / frontend.sample_rate)
-                yield Progress(start + span * s1 / n_seg, f"analysed {done:.0f} s of {clip.duration:.0f} s")
+                part = ExpertRun(probs.copy(), None, (), 0.0, levels, s1) if partials and todo else None
+                yield Progress(start + span * s1 / n_seg, f"analysed {done:.0f} s of {clip.duration:.0f} s", partial=part)
                 k += 1
     _store(clip, experts, frontend, cache, probs, todo)
     return probs, mel, tuple(notes + devices.notes[known:]), levels

@@ -98,7 +98,7 @@ class ClassificationState(QObject):
         return [r for r in self.relnets if r.frontend == self.doc.frontend and {fp for _, fp in r.experts} <= usable]
 
     def _analysed(self) -> list[str]:
-        cur = self.doc.current()
+        cur = self.doc.current() if self.doc.analysis is not None else None  # not while a partial one is shown
         return [e.fingerprint for e in cur.experts] if cur is not None else []
 
     def update(self) -> None:
@@ -169,7 +169,8 @@ class ClassificationState(QObject):
         if method == "RELNET":
             if self.result is None or fingerprint not in self.result.experts:
                 return None
-            shares = self.result.shares(self.result.experts.index(fingerprint))[:cur.n_segments] * cur.evidence
+            # already evidence-weighted (the result's own evidence): weighting again would square the ramp
+            shares = self.result.shares(self.result.experts.index(fingerprint))[:cur.n_segments]
             return shares / shares.sum() if shares.sum() > 0 else shares
         fps = [e.fingerprint for e in cur.experts]
         if fingerprint not in fps:

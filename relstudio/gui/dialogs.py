@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
@@ -114,8 +115,11 @@ class Dialogs:
         box.open()
 
     def notify(self, title: str, message: str, actions: dict) -> None:
-        """A non-blocking note with one button per ``actions`` entry (text → callable) and Close."""
+        """A non-modal note with one button per ``actions`` entry (text → callable) and Close: the window
+        stays usable and nothing waits on an answer."""
         box = QMessageBox(QMessageBox.Icon.Information, title, message, QMessageBox.StandardButton.Close, self.parent)
         for text, fn in actions.items():
             box.addButton(text, QMessageBox.ButtonRole.AcceptRole).clicked.connect(fn)
-        box.open()
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.show()

@@ -83,14 +83,15 @@ class Document(QObject):
         self.warnings: list[str] = []
         self.load_viewpoints()
         from relstudio.gui.classification import ClassificationState
+        from relstudio.gui.progressive import Progressive
         from relstudio.gui.relevance_state import RelevanceState
         from relstudio.gui.review import ReviewState
+        from relstudio.gui.selection import RangeSelection
 
+        self.progressive = Progressive(self)  # the waveform while decoding, the relevance while analysing
         self.relevance = RelevanceState(self)  # settings, windows and passages of the enabled experts
 
         self.review = ReviewState(self)
-        from relstudio.gui.selection import RangeSelection
-
         self.range_selection = RangeSelection(self)  # the one time range shown on every view
         self.classification = ClassificationState(self)
 
@@ -163,14 +164,15 @@ class Document(QObject):
 
     # -- relevance -------------------------------------------------------------------
     def _select(self, fingerprints):
-        if self.analysis is None:
+        analysis = self.analysis if self.analysis is not None else self.progressive.analysis  # partial: so far
+        if analysis is None:
             return None
-        have = {e.fingerprint for e in self.analysis.experts}
+        have = {e.fingerprint for e in analysis.experts}
         keys = tuple(f for f in fingerprints if f in have)
-        cache_key = (id(self.analysis), keys)
+        cache_key = (id(analysis), keys)
         if cache_key not in self._selection_cache:
-            self._selection_cache = {k: v for k, v in self._selection_cache.items() if k[0] == id(self.analysis)}
-            self._selection_cache[cache_key] = self.analysis.select(keys)
+            self._selection_cache = {k: v for k, v in self._selection_cache.items() if k[0] == id(analysis)}
+            self._selection_cache[cache_key] = analysis.select(keys)
         return self._selection_cache[cache_key]
 
     def current(self):
@@ -232,14 +234,15 @@ class Document(QObject):
     # -- track and analysis -----------------------------------------------------------
     def open_track(self, path) -> None:
         """Read ``path`` in the background; its analysis follows."""
-        path = Path(path)
-        self.runner.submit(jobs.load_track(path, rate=self.frontend.sample_rate), name=f"opening {path.name}",
+        task = jobs.load_track(path := Path(path), rate=self.frontend.sample_rate, on_partial=self.progressive.reader())
+        self.runner.submit(task, name=f"opening {path.name}",
                            on_done=lambda loaded: self._track_loaded(path, loaded),
-                           on_error=lambda exc, tb: self._job_failed(f"Cannot open {path.name}", exc, tb))
+                           on_error=lambda exc, tb: (self.progressive.settle(), self._job_failed(
+                               f"Cannot open {path.name}", exc, tb)))
 
     def _track_loaded(self, path: Path, loaded) -> None:
-        self.path, self.track, self.analysis = path, loaded, None
-        self.selected = -1
+        self.path, self.track, self.analysis, self.selected = path, loaded, None, -1
+        self.progressive.settle()
         self._selection_cache.clear()
         self.warnings = [f"{path.name}: {w}" for w in loaded.clip.warnings]
         for w in self.warnings:
@@ -258,12 +261,13 @@ class Document(QObject):
         task = jobs.run_experts(clip, self.library, entries,
                                 base=self.analysis, loaded=self.loaded, cache=self.cache, device=self.device)
         names = ", ".join(e.label for e in entries) or "spectrogram"
-        self.runner.submit(task, name=f"analysing {names}", on_done=lambda a: self._analysis_done(clip, a))
+        self.runner.submit(task, name=f"analysing {names}", on_done=lambda a: self._analysis_done(clip, a),
+                           on_partial=self.progressive.analysis_partial if self.analysis is None else None)
 
     def _analysis_done(self, clip, analysis) -> None:
         if self.track is None or self.track.clip is not clip:
             return  # a result for a track that is no longer open
-        self.analysis = analysis
+        self.analysis = analysis  # replaces the partial one (progressive.analysis)
         self._selection_cache.clear()
         fresh = [f"analysis: {w}" for w in analysis.warnings if f"analysis: {w}" not in self.warnings]
         if fresh:

@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from relstudio.core.analysis import Analysis, analyze
 from relstudio.core.audio import AudioClip, load_audio
 from relstudio.core.progress import Progress, Task, scaled
-from relstudio.core.waveform_lod import FirstLevel, MinMaxPyramid
+from relstudio.core.growing_waveform import DecodeWatch
+from relstudio.core.waveform_lod import MinMaxPyramid
+
+
+# The window analyses in 20 s chunks (the CLI: 60 s): its relevance curve grows every chunk, and the fused
+# experts' activations, held while the views draw a partial analysis, stay small (an hour in the window:
+# 650–670 MB peak against 670–740 MB with 60 s chunks, same time; issue 17). Chunked results equal the
+# whole track's (core/runner.py).
+WINDOW_CHUNK_SECONDS = 20.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -22,14 +30,18 @@ class LoadedTrack:
     pyramid: MinMaxPyramid
 
 
-def load_track(path, *, rate: int) -> Task[LoadedTrack]:
+def load_track(path, *, rate: int, on_partial=None) -> Task[LoadedTrack]:
     """Decode ``path`` at ``rate`` Hz mono and precompute its min/max pyramid (from the compact ``pcm``:
-    int16 of a 16-bit file, paged from a file when long — never a whole float32 copy)."""
+    int16 of a 16-bit file, paged from a file when long — never a whole float32 copy).
+
+    ``on_partial(pyramid)`` (called in the decoding thread) sees the full-length
+    :class:`~relstudio.core.growing_waveform.GrowingPyramid` at the first decoded block and as it fills.
+    """
     yield Progress(0.0, f"reading {path}")
-    first = FirstLevel()  # the pyramid's finest level, built from the blocks while they are decoded
-    clip = load_audio(path, rate=rate, on_block=first.add)
+    watch = DecodeWatch(rate=rate, on_partial=on_partial)  # the pyramid, built from the blocks as they decode
+    clip = load_audio(path, rate=rate, on_buffer=watch.begin, on_block=watch.add)
     yield Progress(0.7, "preparing the waveform")
-    return LoadedTrack(clip, MinMaxPyramid(clip.pcm, rate=clip.rate, first_level=first))
+    return LoadedTrack(clip, MinMaxPyramid(clip.pcm, rate=clip.rate, first_level=watch.first_level()))
 
 
 def run_experts(clip: AudioClip, library, entries, *, base: Analysis | None, loaded: dict, cache=None,
@@ -53,6 +65,7 @@ def run_experts(clip: AudioClip, library, entries, *, base: Analysis | None, loa
         experts.append(loaded[fp])
     need_mel = base is None or base.mel_db is None
     result = yield from scaled(analyze(clip, experts, frontend=library.frontend, cache=cache, device=device,
+                                       chunk_seconds=WINDOW_CHUNK_SECONDS,
                                        keep_mel=need_mel), 0.05, 1.0)
     return result if base is None else base.merged(result)
 

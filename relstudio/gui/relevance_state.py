@@ -60,8 +60,7 @@ class RelevanceState(QObject):
         if settings == self.settings:
             return
         self.settings = settings
-        self._views.clear()
-        self._read.clear()
+        self.forget()
         self.settingsChanged.emit()
         self.doc.relevanceChanged.emit()
         self.doc.thresholdChanged.emit(self.doc.threshold)
@@ -71,6 +70,11 @@ class RelevanceState(QObject):
         self.set_settings(self.settings.replace(resolution=check_resolution(resolution)))
 
     # -- views -----------------------------------------------------------------------
+    def forget(self) -> None:
+        """Drop the kept reads and views (new settings, or the analyses they were read from are replaced)."""
+        self._views.clear()
+        self._read.clear()
+
     def read(self, analysis):
         """``analysis`` under these settings (its segment relevance, winners and evidence), or ``None``."""
         if analysis is None:

@@ -5,15 +5,16 @@
 (:mod:`relstudio.gui.commands.selection`) play, loop, zoom to and export it.
 A new track clears it. :func:`write_clip` and :func:`clip_labels` are the
 selection's exports: the audio between the bounds as WAV/FLAC and the
-highlighted passages inside it as Audacity labels, timed from the clip's start
-so both line up when opened together.
+highlighted passages inside it (the relevance view's, cut to the selection,
+never overlapping) as Audacity labels, timed from the clip's start so both
+line up when opened together.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
@@ -85,11 +86,14 @@ def write_clip(samples: np.ndarray, rate: int, span: tuple[float, float], path) 
     return path
 
 
-def clip_labels(analysis, threshold: float, span: tuple[float, float]) -> str:
-    """Audacity labels of the regions of ``analysis`` above ``threshold`` cut to ``span``, timed from its start."""
-    from relstudio.core.export import highlighted_regions, write_segments
+def clip_labels(analysis, passages, span: tuple[float, float]) -> str:
+    """Audacity labels of ``passages`` (the view's, which never overlap) cut to ``span``, timed from its start.
+
+    ``analysis`` names the winners; passages outside ``span`` are left out, those across its edges are cut.
+    """
+    from relstudio.core.export import write_segments
 
     t0, t1 = span
-    cut = [SimpleNamespace(start=max(a, t0) - t0, end=min(b, t1) - t0, winner=w, peak=p)
-           for a, b, w, p in highlighted_regions(analysis, threshold) if b > t0 and a < t1]
+    cut = [dataclasses.replace(p, start=max(p.start, t0) - t0, end=min(p.end, t1) - t0)
+           for p in passages if p.end > t0 and p.start < t1]
     return write_segments(analysis, fmt="audacity", passages=cut)

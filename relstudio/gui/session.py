@@ -1,5 +1,5 @@
 """``.relstudio`` sessions: track, enabled experts (by fingerprint), viewpoints, threshold, view range,
-the relevance settings (``RelevanceSettings.to_dict``: audibility, resolution, passage rules)
+the range selection (``selection``: ``[start, end]`` seconds or null; optional), the relevance settings (``RelevanceSettings.to_dict``: audibility, resolution, passage rules)
 and the review layers ("is class X" / "is not class X" marks of every reviewed track).
 
 A session is a small JSON file written atomically (format version 2). The
@@ -45,6 +45,7 @@ def session_dict(doc, *, view_range=None, margin: float | None = None) -> dict:
         "compare": doc.compare,
         "threshold": None if doc.threshold_is_auto else doc.threshold,
         "view": list(view_range) if view_range is not None else None,
+        "selection": list(doc.range_selection.span) if doc.range_selection.span is not None else None,
         "margin": margin,
         "review": doc.review.to_list(),
         "relevance": doc.relevance.settings.to_dict(),  # audibility, resolution, passage rules
@@ -146,13 +147,20 @@ def apply_session(doc, state: dict, *, session_path=None, locate=None) -> list[s
         if track is None:
             missing.append(f"track {ref['path']}")
         else:
-            view = state.get("view")
-            if view:
-                t0, t1 = float(view[0]), float(view[1])
-                doc.trackChanged.connect(_once(doc, lambda: doc.viewRangeRequested.emit(t0, t1)))
+            doc.trackChanged.connect(_once(doc, lambda: _restore_range(doc, state)))
             doc.open_track(track)
     doc.relevanceChanged.emit()
     return list(dict.fromkeys(missing))
+
+
+def _restore_range(doc, state: dict) -> None:
+    """Once the track is open: the session's view range and range selection (a new track clears the selection
+    first)."""
+    view, selection = state.get("view"), state.get("selection")
+    if view:
+        doc.viewRangeRequested.emit(float(view[0]), float(view[1]))
+    if selection:
+        doc.range_selection.set(float(selection[0]), float(selection[1]))
 
 
 def _once(doc, fn):

@@ -23,6 +23,7 @@ from relstudio.core.errors import Cancelled
 class _Job(QThread):
     progressed = Signal(int, float, str)
     measured = Signal(int, object)  # Progress.metrics, when a report carries any
+    partial = Signal(int, object)  # Progress.partial, when a report carries one
     succeeded = Signal(int, object)
     errored = Signal(int, object, str)
     stopped = Signal(int)
@@ -44,6 +45,8 @@ class _Job(QThread):
                 metrics = getattr(p, "metrics", None)
                 if metrics:
                     self.measured.emit(self.job_id, dict(metrics))
+                if getattr(p, "partial", None) is not None:
+                    self.partial.emit(self.job_id, p.partial)
         except StopIteration as stop:
             self.succeeded.emit(self.job_id, stop.value)
         except Cancelled:
@@ -60,6 +63,7 @@ class _Pending:
     on_done: Callable[[Any], None]
     on_error: Callable[[BaseException, str], None] | None
     on_dropped: Callable[[Any], None] | None = None
+    on_partial: Callable[[Any], None] | None = None
 
 
 class TaskRunner(QObject):
@@ -95,11 +99,13 @@ class TaskRunner(QObject):
 
     def submit(self, task, *, on_done: Callable[[Any], None], name: str = "task",
                on_error: Callable[[BaseException, str], None] | None = None,
-               on_dropped: Callable[[Any], None] | None = None) -> int:
+               on_dropped: Callable[[Any], None] | None = None,
+               on_partial: Callable[[Any], None] | None = None) -> int:
         """Start ``task`` (a generator) in a worker; ``on_done(result)`` runs in the GUI thread.
 
         ``on_dropped(result)`` runs instead when the job was cancelled or superseded but had
-        already finished (e.g. to undo what it wrote).
+        already finished (e.g. to undo what it wrote). ``on_partial(value)`` runs in the GUI thread for each
+        report of the current job that carries a partial result (``Progress.partial``), in order.
         """
         was_busy = self.busy
         self._supersede()
@@ -108,11 +114,12 @@ class TaskRunner(QObject):
         job = _Job(job_id, task)
         job.progressed.connect(self._on_progress)
         job.measured.connect(self._on_metrics)
+        job.partial.connect(self._on_partial)
         job.succeeded.connect(self._on_success)
         job.errored.connect(self._on_error)
         job.stopped.connect(self._on_stopped)
         job.finished.connect(lambda j=job_id: self._forget(j))
-        self._pending[job_id] = _Pending(name, on_done, on_error, on_dropped)
+        self._pending[job_id] = _Pending(name, on_done, on_error, on_dropped, on_partial)
         self._jobs[job_id] = job
         self._current = job_id
         job.start()
@@ -166,6 +173,11 @@ class TaskRunner(QObject):
     def _on_metrics(self, job_id: int, metrics) -> None:
         if job_id == self._current:
             self.metrics.emit(metrics)
+
+    def _on_partial(self, job_id: int, value) -> None:
+        pending = self._pending.get(job_id) if job_id == self._current else None
+        if pending is not None and pending.on_partial is not None:
+            pending.on_partial(value)
 
     def _on_success(self, job_id: int, value) -> None:
         known = self._pending.get(job_id)

@@ -12,7 +12,7 @@ from relstudio.cli import main
 from relstudio.core.analysis import analyze
 from relstudio.core.audio import clip_from_array
 from relstudio.core.experts.expert_file import load_expert
-from relstudio.core.export import SETTINGS_COMMENT, highlighted_regions, write_segments
+from relstudio.core.export import SETTINGS_COMMENT, write_segments
 from relstudio.core.progress import run_task
 from relstudio.core.relevance_settings import RelevanceSettings
 from tests.expert_factory import tone_noise_experts
@@ -60,7 +60,9 @@ def test_labels_are_the_passages_and_never_overlap(analysis, settings, fmt):
 
 
 def test_raw_segment_runs_can_overlap_but_passages_do_not(analysis):
-    # the old export (runs of consecutive segments) is what produced overlapping labels
+    # the old export (runs of consecutive segments, kept as the benchmark's BEFORE) produced overlapping labels
+    from benchmarks.relevance_jitter import highlighted_regions
+
     a = analysis.with_settings(RelevanceSettings.raw())
     runs = highlighted_regions(a, a.threshold_for_top(0.5))
     overlaps = sum(e > s2 for (_, e, _, _), (s2, _, _, _) in zip(runs, runs[1:]))

@@ -157,3 +157,20 @@ def test_when_several_relnets_match_the_user_picks_one(qtbot, window, tmp_path, 
     out = clip_scores(seg_p[0].numpy(), seg_r[0].numpy(), evidence=evidence)
     for c, (_label, fp) in enumerate(other.experts):
         assert panel.value(fp, "RELNET") == pytest.approx(float(out[c]), abs=1e-5)
+
+
+def test_relnet_shares_weight_the_evidence_once():
+    """A segment on the audibility ramp (evidence 0.5) holds half its weighted probability, not a quarter."""
+    from types import SimpleNamespace
+
+    from relstudio.core.classification import TrackClassification
+    from relstudio.gui.classification import ClassificationState
+
+    probs = np.array([[0.5, 0.5], [0.5, 0.5], [0.5, 0.5]])
+    evidence = np.array([1.0, 0.5, 0.0])
+    result = TrackClassification(None, ("a", "b"), ("fa", "fb"), clip_scores(probs, np.ones(3), evidence=evidence),
+                                 probs, np.ones(3), evidence)
+    segments = SimpleNamespace(n_segments=3, evidence=evidence)
+    state = SimpleNamespace(result=result, doc=SimpleNamespace(relevance=SimpleNamespace(segments=lambda: segments)))
+    shares = ClassificationState.shares(state, "fa", "RELNET")
+    np.testing.assert_allclose(shares, [2 / 3, 1 / 3, 0.0])  # evidence twice would give [0.8, 0.2, 0]

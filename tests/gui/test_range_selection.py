@@ -67,6 +67,24 @@ def test_a_drag_in_the_time_ruler_selects_and_a_plain_drag_still_pans(qtbot, ope
     assert opened.doc.range_selection.span == pytest.approx((1.0, 3.0), abs=0.1)
 
 
+def test_a_plain_drag_in_the_relevance_view_pans_and_shift_drag_selects(qtbot, opened):
+    doc, tl, rel = opened.doc, opened.timeline, opened.timeline.relevance
+    passage = doc.relevance.view().passages[0]
+    mid = (passage.start + passage.end) / 2
+    threshold, position = doc.threshold, doc.position
+    for y in (0.3, -0.015, 1.0 + 0.5 * (rel.y_top - 1.0)):  # inside a passage, on its strip, in the label band
+        tl.set_view_range(mid - 1.5, mid + 1.5)
+        qtbot.wait(10)
+        a = _view_point(rel, mid, y)
+        _drag(rel.viewport(), a, _view_point(rel, mid - 1.0, y))
+        assert tl.view_range()[0] == pytest.approx(mid - 0.5, abs=0.1), y  # the content follows the mouse
+        assert doc.range_selection.span is None and doc.threshold == threshold and doc.position == position
+    tl.set_view_range(mid - 1.5, mid + 1.5)
+    qtbot.wait(10)
+    _drag(rel.viewport(), _view_point(rel, mid - 0.5, 0.3), _view_point(rel, mid + 0.5, 0.3), SHIFT)
+    assert doc.range_selection.span == pytest.approx((mid - 0.5, mid + 0.5), abs=0.1)
+
+
 def test_play_selection_plays_exactly_the_span_and_escape_stops_then_clears(qtbot, opened):
     sel, player = opened.doc.range_selection, opened.player
     sel.set(1.0, 1.5)
@@ -123,6 +141,25 @@ def test_export_selection_writes_the_clip_and_its_labels(opened, tmp_path, suffi
     lines = (tmp_path / "clip.txt").read_text().splitlines()
     starts_ends = [tuple(float(v) for v in line.split("\t")[:2]) for line in lines]
     assert starts_ends and starts_ends[0][0] == pytest.approx(0.0) and starts_ends[-1][1] == pytest.approx(4.0)
+
+
+def test_exported_labels_are_the_views_passages_cut_to_the_selection(opened, tmp_path):
+    doc = opened.doc
+    doc.relevance.set_settings(doc.relevance.settings.replace(resolution=0.5, min_passage=0.5, min_gap=0.0))
+    win = doc.relevance.view().windows
+    doc.set_threshold(float(np.median(win.relevance[win.audible])))  # several passages, not one
+    passages = doc.relevance.view().passages
+    assert len(passages) >= 2
+    t0, t1 = passages[0].start + 0.2, passages[-1].end - 0.2  # cuts through the first and the last
+    doc.range_selection.set(t0, t1)
+    opened.dialogs.answers.append(str(tmp_path / "cut.wav"))
+    opened.act.export_selection.trigger()
+    spans = [tuple(float(v) for v in line.split("\t")[:2])
+             for line in (tmp_path / "cut.txt").read_text().splitlines()]
+    want = [(max(p.start, t0) - t0, min(p.end, t1) - t0) for p in passages if p.end > t0 and p.start < t1]
+    np.testing.assert_allclose(spans, want, atol=1e-5)
+    assert spans[0][0] == pytest.approx(0.0) and spans[-1][1] == pytest.approx(t1 - t0, abs=1e-5)
+    assert all(end <= nxt + 1e-9 for (_, end), (nxt, _) in zip(spans, spans[1:]))  # never overlapping
 
 
 def test_marks_on_a_selection_mark_its_segments_through_the_review_api(opened):

@@ -86,6 +86,25 @@ def test_the_legend_never_covers_the_curve_nor_wraps_inside_a_name(qtbot, window
         assert any(name in line for line in lines), (name, lines)
 
 
+def test_the_value_axis_shows_0_to_1_only(qtbot, window):
+    from PySide6.QtGui import QImage, QPainter
+
+    pane = window.timeline.relevance
+    axis = pane.getPlotItem().getAxis("left")
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    for sizes in ([120, 250, 380], [300, 300, 150]):
+        window.timeline.splitter.setSizes(sizes)
+        qtbot.wait(40)
+        assert pane.y_top > 1.05  # the legend's band is still there above R = 1
+        painter = QPainter(image)
+        (_pen, a, b), _ticks, texts = axis.generateDrawSpecs(painter)
+        painter.end()
+        labels = [float(text) for _rect, _flags, text in texts]
+        assert labels and max(labels) == 1.0 and min(labels) == 0.0  # no tick label above 1
+        one = axis.mapFromScene(pane.vb.mapViewToScene(QPointF(0.0, 1.0))).y()
+        assert min(a.y(), b.y()) == pytest.approx(one, abs=0.5)  # the axis line stops at R = 1
+
+
 def _hover(qtbot, pane, t, y):
     qtbot.mouseMove(pane.viewport(), pane.view_to_widget(t, y))
     qtbot.wait(10)

@@ -23,7 +23,7 @@ def doc(qtbot, library, cache, tmp_path):
 
 @pytest.fixture
 def saved(qtbot, library, cache, tmp_path, track):
-    """A session saved next to its track in tmp_path/project, with a mark and a zoom."""
+    """A session saved next to its track in tmp_path/project, with a mark and a range selection."""
     project = tmp_path / "project"
     project.mkdir()
     audio = project / "piece.wav"
@@ -32,6 +32,7 @@ def saved(qtbot, library, cache, tmp_path, track):
     w.open_path(audio)
     wait_idle(qtbot, w.doc)
     w.doc.review.mark(3, "alpha", True)
+    w.doc.range_selection.set(2.0, 3.5)
     w.dialogs.answers.append(str(project / "work"))
     assert w.files.save_session()
     w.close()
@@ -50,6 +51,7 @@ def test_a_session_moved_with_its_track_opens_from_the_relative_path(qtbot, libr
     state = json.loads(saved.read_text())
     assert state["version"] == 2 and state["track"]["relative"] == "piece.wav"
     assert state["track"]["path"] == str(saved.parent / "piece.wav") and len(state["track"]["file_hash"]) == 32
+    assert state["selection"] == pytest.approx([2.0, 3.5])
     moved = tmp_path / "elsewhere" / "copy"
     shutil.move(str(saved.parent), moved)
     monkeypatch.chdir(tmp_path)  # launched from another folder
@@ -58,6 +60,8 @@ def test_a_session_moved_with_its_track_opens_from_the_relative_path(qtbot, libr
         wait_idle(qtbot, w.doc)
         assert w.doc.path == moved / "piece.wav" and w.dialogs.errors == [] and w.dialogs.asked == []
         assert [m.label for m in w.doc.review.marks_for(3)] == ["alpha"]
+        assert w.doc.range_selection.span == pytest.approx((2.0, 3.5))  # the selection comes back
+        assert all(v.range_region.isVisible() for v in w.timeline.views)
         qtbot.wait(20)
         assert not w.files.unsaved.is_dirty()  # a session just opened has nothing to save
     finally:
@@ -111,7 +115,8 @@ def test_a_version_1_session_is_upgraded(qtbot, doc, track, tmp_path, monkeypatc
 
 @pytest.mark.parametrize("key, value", [("enabled", "abc"), ("threshold", "high"), ("viewpoints", {"a": "b"}),
                                         ("track", {"path": 3}), ("view", [1, "x"]), ("experts", {"f": 1}),
-                                        ("threshold", True)])
+                                        ("threshold", True), ("selection", [1.0, "x"]), ("selection", [-1.0, 2.0]),
+                                        ("selection", [1.0])])
 def test_wrong_types_are_refused_naming_the_field(tmp_path, key, value):
     path = tmp_path / "bad.relstudio"
     path.write_text(json.dumps({"format": "relstudio-session", "version": 2, key: value}))
@@ -123,7 +128,7 @@ _json = st.recursive(st.none() | st.booleans() | st.floats(allow_nan=False) | st
                      lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
                      max_leaves=10)
 _keys = st.sampled_from(["track", "enabled", "experts", "viewpoints", "compare", "threshold", "view", "margin",
-                         "review", "version"])
+                         "review", "version", "selection"])
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -5,8 +5,9 @@ at the next start after a run that did not end well."""
 import shutil
 
 import pytest
+from PySide6.QtCore import Qt
 
-from relstudio.gui.commands.unsaved import recovery_path
+from relstudio.gui.commands.unsaved import offered_path, recovery_path
 from tests.gui.conftest import make_window, wait_idle
 
 
@@ -20,7 +21,7 @@ def opened(qtbot, library, cache, tmp_path, track):
     w.close()
 
 
-@pytest.mark.parametrize("change", ["mark", "threshold", "viewpoint", "experts", "zoom"])
+@pytest.mark.parametrize("change", ["mark", "threshold", "viewpoint", "experts", "zoom", "selection"])
 def test_each_kind_of_change_is_unsaved_until_saved(qtbot, opened, tmp_path, change):
     w, doc = opened, opened.doc
     assert not w.files.unsaved.is_dirty()
@@ -29,7 +30,8 @@ def test_each_kind_of_change_is_unsaved_until_saved(qtbot, opened, tmp_path, cha
      "threshold": lambda: doc.set_threshold(0.77),
      "viewpoint": lambda: doc.keep_viewpoint("two", fps[:2], persist=False),
      "experts": lambda: doc.set_enabled(fps[:1]),
-     "zoom": lambda: w.timeline.set_view_range(1.0, 3.0)}[change]()
+     "zoom": lambda: w.timeline.set_view_range(1.0, 3.0),
+     "selection": lambda: doc.range_selection.set(1.0, 2.5)}[change]()
     assert w.files.unsaved.is_dirty()
     w.dialogs.answers.append(str(tmp_path / "s"))
     assert w.files.save_session()
@@ -72,13 +74,48 @@ def test_autosave_is_offered_after_a_crash(qtbot, library, cache, tmp_path, open
     # the process dies here: no closeEvent, the recovery file stays
     again = make_window(qtbot, library, cache, tmp_path / "next")
     try:
-        again.dialogs.answers.append("Restore")
-        assert again.files.offer_recovery()
+        qtbot.waitUntil(lambda: bool(again.dialogs.notes))  # offered once the window is up; nothing waits on it
+        title, _message, actions = again.dialogs.notes[0]
+        assert title == "Recover unsaved work" and list(actions) == ["Restore", "Discard it"]
+        assert offered_path().is_file() and not recovery_path().exists()  # this run's autosaves cannot clobber it
+        actions["Restore"]()
         wait_idle(qtbot, again.doc)
-        assert [m.label for m in again.doc.review.marks_for(4)] == ["beta"]
+        assert [m.label for m in again.doc.review.marks_for(4)] == ["beta"] and not offered_path().exists()
         assert again.files.session_path is None and again.files.unsaved.is_dirty()
         again.dialogs.answers.append("discard")
         assert again.close()
         assert not recovery_path().exists()  # a clean quit leaves no recovery file
     finally:
         again.close()
+
+
+def test_a_recovery_left_unanswered_is_offered_again_and_discard_drops_it(qtbot, library, cache, tmp_path, opened):
+    opened.doc.review.mark(4, "gamma", True)
+    opened.files.unsaved.autosave()
+    for attempt in ("close", "discard"):
+        again = make_window(qtbot, library, cache, tmp_path / attempt)
+        try:
+            qtbot.waitUntil(lambda: bool(again.dialogs.notes))
+            assert "gamma" in offered_path().read_text()
+            if attempt == "discard":
+                again.dialogs.notes[0][2]["Discard it"]()
+                assert not offered_path().exists()
+        finally:
+            again.close()
+    assert not again.files.offer_recovery()  # nothing left to offer
+
+
+def test_the_note_is_not_modal_and_its_buttons_act(qtbot):
+    from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+    from relstudio.gui.dialogs import Dialogs
+
+    chosen, parent = [], QWidget()
+    qtbot.addWidget(parent)
+    Dialogs(parent).notify("Recover unsaved work", "Restore?", {"Restore": lambda: chosen.append("Restore")})
+    box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
+               and w.windowTitle() == "Recover unsaved work")
+    assert box.windowModality() == Qt.WindowModality.NonModal and QApplication.activeModalWidget() is None
+    restore = next(b for b in box.buttons() if b.text() == "Restore")
+    qtbot.mouseClick(restore, Qt.MouseButton.LeftButton)
+    assert chosen == ["Restore"]

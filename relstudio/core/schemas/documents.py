@@ -8,7 +8,7 @@ except inside the small records that code reads field by field.
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -78,6 +78,7 @@ class SessionSchema(_Document):
     compare: Optional[str] = Field(None, max_length=200)
     threshold: Optional[float] = Field(None, ge=0.0, le=1.0)
     view: Optional[list[float]] = Field(None, min_length=2, max_length=2)
+    selection: Optional[list[Annotated[float, Seconds]]] = Field(None, min_length=2, max_length=2)  # range selection
     margin: Optional[float] = Field(None, ge=0.0, le=3600.0)
     review: list[ReviewLayerSchema] = Field(default_factory=list, max_length=10_000)
 

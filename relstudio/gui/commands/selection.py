@@ -89,10 +89,10 @@ class SelectionCommands:
         try:
             samples, rate = clip.load_original()
             written = [write_clip(samples, rate, span, path)]
-            cur = self.doc.current()
-            if cur is not None and cur.experts:
+            cur, view = self.doc.relevance.segments(), self.doc.relevance.view()
+            if cur is not None and view is not None:  # the passages the relevance view highlights
                 labels = path.with_suffix(".txt")
-                atomic_write_bytes(labels, clip_labels(cur, self.doc.threshold, span).encode("utf-8"))
+                atomic_write_bytes(labels, clip_labels(cur, view.passages, span).encode("utf-8"))
                 written.append(labels)
         except (RelstudioError, OSError) as exc:
             self.dialogs.error("Export failed", str(exc))

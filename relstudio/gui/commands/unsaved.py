@@ -2,12 +2,17 @@
 Save / Discard / Cancel prompt; the autosave recovery file.
 
 The comparison covers what a session restores and the user made: review marks,
-enabled experts, viewpoints and the compared one, the threshold and the zoom
-of the views (the width of the visible range; scrolling while following the
-playback is not a change). Every ``AUTOSAVE_MS`` a changed state is written,
+enabled experts, viewpoints and the compared one, the threshold, the range
+selection and the zoom of the views (the width of the visible range; scrolling
+while following the playback is not a change). Every ``AUTOSAVE_MS`` a changed state is written,
 atomically, to :func:`recovery_path` in the user data folder; a clean quit
 removes it, so finding it at the next start means the last run did not end
-well, and the user is offered to restore it.
+well. The user is then offered to restore it in a non-modal note (Restore /
+Discard it / Close) once the window is up, so nothing waits on an answer (a
+scripted or unattended start goes on); the file is first moved to
+:func:`offered_path`, where this run's autosaves cannot overwrite it, and
+stays there, offered again at the next start, until the user restores or
+discards it.
 """
 
 from __future__ import annotations
@@ -27,6 +32,11 @@ def recovery_path() -> Path:
     from relstudio.core.paths import user_data_dir
 
     return user_data_dir() / "recovery" / ("autosave" + session.SUFFIX)
+
+
+def offered_path() -> Path:
+    """Where a recovery file waits while it is offered (this run autosaves to :func:`recovery_path`)."""
+    return recovery_path().with_name("previous" + session.SUFFIX)
 
 
 class UnsavedChanges(QObject):
@@ -76,7 +86,7 @@ class UnsavedChanges(QObject):
         where = self.session_path()
         name = where.name if where is not None else (Path(self.doc.path).name if self.doc.path else "this track")
         answer = self.dialogs.unsaved("Unsaved changes", f"Save the changes to {name} (review marks, experts, "
-                                                         f"viewpoints, threshold, zoom) before {before}?")
+                                                         f"viewpoints, threshold, selection, zoom) before {before}?")
         if answer == SAVE:
             return bool(self.save())
         return answer == DISCARD
@@ -94,20 +104,23 @@ class UnsavedChanges(QObject):
         recovery_path().unlink(missing_ok=True)
 
     def offer_recovery(self, open_session) -> bool:
-        """At start-up: when a recovery file is left over, offer to restore it through ``open_session(path)``."""
-        path = recovery_path()
-        if not path.is_file():
+        """At start-up: when a recovery file is left over, offer (without waiting) to restore it through
+        ``open_session(path)``; True when one was offered."""
+        left, offered = recovery_path(), offered_path()
+        if left.is_file():
+            left.replace(offered)  # a newer leftover wins; this run's autosaves go to recovery_path()
+        if not offered.is_file():
             return False
-        answer = self.dialogs.choose("Recover unsaved work", "relstudio did not close properly last time. "
-                                     "Restore the unsaved work it kept (marks, experts, viewpoints, threshold)?",
-                                     [RESTORE, DROP])
-        if answer != RESTORE:
-            if answer == DROP:
-                self.discard_recovery()
-            return False
-        open_session(path)
-        self.mark_changed()
+
+        def restore():
+            open_session(offered)
+            offered.unlink(missing_ok=True)
+            self.mark_changed()
+
+        self.dialogs.notify("Recover unsaved work", "relstudio did not close properly last time. Restore the "
+                            "unsaved work it kept (marks, experts, viewpoints, threshold, selection)?",
+                            {RESTORE: restore, DROP: lambda: offered.unlink(missing_ok=True)})
         return True
 
 
-__all__ = ["UnsavedChanges", "recovery_path", "SAVE", "DISCARD", "CANCEL"]
+__all__ = ["UnsavedChanges", "recovery_path", "offered_path", "SAVE", "DISCARD", "CANCEL"]

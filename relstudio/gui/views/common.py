@@ -82,6 +82,28 @@ class TimeAxis(pg.AxisItem):
         super().mouseDragEvent(event)
 
 
+class BoundedAxis(pg.AxisItem):
+    """A vertical value axis whose line and ticks cover only ``lo``–``hi`` of its view.
+
+    The view may reach beyond (the relevance view keeps a band above R = 1 for
+    its legend and labels); that room shows no axis line and no tick label.
+    """
+
+    def __init__(self, orientation: str = "left", *, lo: float, hi: float, ticks):
+        super().__init__(orientation)
+        self.lo, self.hi = float(lo), float(hi)
+        self.setTicks([[(float(v), f"{v:g}") for v in ticks if self.lo <= v <= self.hi]])
+
+    def generateDrawSpecs(self, p):
+        specs = super().generateDrawSpecs(p)
+        view = self.linkedView()
+        if specs is None or view is None:
+            return specs
+        (pen, a, b), ticks, texts = specs
+        top, bottom = (self.mapFromScene(view.mapViewToScene(QPointF(0.0, v))).y() for v in (self.hi, self.lo))
+        return (pen, QPointF(a.x(), max(a.y(), top)), QPointF(b.x(), min(b.y(), bottom))), ticks, texts
+
+
 class TimePlot(pg.PlotWidget):
     """A plot whose x axis is the track's time in seconds.
 
@@ -92,9 +114,9 @@ class TimePlot(pg.PlotWidget):
     clicked = Signal(float, float)
     hovered = Signal(float, float)
 
-    def __init__(self, *, title: str = "", parent=None):
-        super().__init__(parent=parent, axisItems={"bottom": TimeAxis("bottom")}, viewBox=RangeViewBox(),
-                         background=theme.PLOT_BG)
+    def __init__(self, *, title: str = "", value_axis: pg.AxisItem | None = None, parent=None):
+        axes = {"bottom": TimeAxis("bottom"), **({"left": value_axis} if value_axis is not None else {})}
+        super().__init__(parent=parent, axisItems=axes, viewBox=RangeViewBox(), background=theme.PLOT_BG)
         item = self.getPlotItem()
         item.setMenuEnabled(False)
         item.hideButtons()

@@ -11,7 +11,8 @@ sets the threshold; its label says what share of the track the passages at that
 value cover, also while it is dragged. A second viewpoint's curve can be
 overlaid dashed. Hovering shows the window and the segment under the mouse
 (:mod:`relstudio.gui.views.relevance_hover`); the legend sits in a band above
-R = 1 sized to hold it (:mod:`relstudio.gui.views.relevance_legend`). Review marks
+R = 1 sized to hold it (:mod:`relstudio.gui.views.relevance_legend`), where the
+axis shows no line and no tick (:class:`~relstudio.gui.views.common.BoundedAxis`). Review marks
 and the passages behind a class's score are drawn by :mod:`relstudio.gui.views.overlays`.
 """
 
@@ -24,7 +25,7 @@ from PySide6.QtGui import QColor
 
 from relstudio.core.waveform_lod import peak_envelope
 from relstudio.gui import theme
-from relstudio.gui.views.common import TimePlot
+from relstudio.gui.views.common import BoundedAxis, TimePlot
 from relstudio.gui.views.overlays import ContributionOverlay, ReviewOverlay
 from relstudio.gui.views.passage_overlay import PassageOverlay
 from relstudio.gui.views.peak_labels import PeakLabels
@@ -46,11 +47,12 @@ class RelevanceView(TimePlot):
     contextRequested = Signal(int, object)
 
     def __init__(self, doc, parent=None):
-        super().__init__(title="relevance", parent=parent)
+        # the axis shows R from 0 to 1 only: the band above holds the legend and labels
+        axis = BoundedAxis("left", lo=Y_BOTTOM, hi=1.0, ticks=(0, 0.25, 0.5, 0.75, 1.0))
+        super().__init__(title="relevance", value_axis=axis, parent=parent)
         self.doc = doc
         self.y_top = 1.25
         self.setYRange(Y_BOTTOM, self.y_top, padding=0)
-        self.getPlotItem().getAxis("left").setTicks([[(v, f"{v:g}") for v in (0, 0.25, 0.5, 0.75, 1.0)]])
         self.bars: list[pg.BarGraphItem] = []
         # A wide antialiased pen stroked as one path costs ~100 ms a frame in Qt's raster engine;
         # drawn as separate segments it costs ~10 ms.

@@ -53,6 +53,8 @@ class Timeline(QWidget):
         self.relevance.passageActivated.connect(self.passageActivated)
         self.relevance.clicked.connect(lambda t, _y: doc.select_segment(doc.segment_at(t)))
         doc.trackChanged.connect(self._track_changed)
+        self._growing = None  # the pyramid being decoded that the views were last fitted to
+        doc.progressive.waveformGrew.connect(self._waveform_grew)
         doc.positionChanged.connect(self._position_changed)
         doc.selectionChanged.connect(self._selection_changed)
         doc.viewRangeRequested.connect(self.set_view_range)
@@ -63,7 +65,8 @@ class Timeline(QWidget):
     # -- range -------------------------------------------------------------------------
     @property
     def duration(self) -> float:
-        return self.doc.track.clip.duration if self.doc.track is not None else 1.0
+        wave = self.doc.progressive.waveform()  # the track being read, else the open one
+        return wave.duration if wave is not None else 1.0
 
     def view_range(self) -> tuple[float, float]:
         return self.waveform.visible_range()
@@ -124,6 +127,12 @@ class Timeline(QWidget):
             v.set_duration(self.duration)
             v.set_selection(None)
         self.fit()
+
+    def _waveform_grew(self) -> None:
+        growing = self.doc.progressive.pyramid
+        if growing is not None and growing is not self._growing:  # a track's first decoded block
+            self._growing = growing
+            self._track_changed()
 
     def _position_changed(self, t: float) -> None:
         for v in self.views:
