@@ -182,7 +182,8 @@ def analysis_of(clip: AudioClip, experts, frontend: FrontendConfig, run: ExpertR
 
 def analyze(clip: AudioClip, experts, *, frontend: FrontendConfig | None = None,
             cache: ProbabilityCache | None = None, device=None, chunk_seconds: float = 60.0,
-            keep_mel: bool = True, settings: RelevanceSettings | None = None) -> Task[Analysis]:
+            keep_mel: bool = True, settings: RelevanceSettings | None = None,
+            partials: bool = False) -> Task[Analysis]:
     """Run ``experts`` over ``clip``; yields :class:`Progress`, returns :class:`Analysis`.
 
     ``experts`` are loaded :class:`~relstudio.core.experts.expert_file.Expert`
@@ -192,13 +193,13 @@ def analyze(clip: AudioClip, experts, *, frontend: FrontendConfig | None = None,
     asks for the spectrogram; CUDA running out of memory moves the rest of the
     work to the CPU (noted in ``Analysis.warnings``). Segment levels come from
     the samples on every run; ``settings`` (default :class:`RelevanceSettings()`)
-    say how they become evidence. Each chunk's report carries the analysis so far
+    say how they become evidence. With ``partials``, each chunk's report carries the analysis so far
     (``Progress.partial``: an :class:`Analysis` with ``known_segments``; the rest is empty).
     """
     experts = list(experts)
     frontend = common_frontend(experts, frontend)
     run = yield from with_partials(run_experts(clip, experts, frontend=frontend, cache=cache, device=device,
-                                               chunk_seconds=chunk_seconds, keep_mel=keep_mel),
+                                               chunk_seconds=chunk_seconds, keep_mel=keep_mel, partials=partials),
                                    lambda part: analysis_of(clip, experts, frontend, part, settings=settings))
     return analysis_of(clip, experts, frontend, run, settings=settings)
 

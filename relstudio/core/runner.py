@@ -118,13 +118,13 @@ class _Devices:
 
 def run_experts(clips, experts, *, frontend: FrontendConfig | None = None, cache=None, device=None,
                 chunk_seconds: float = 60.0, keep_mel: bool = False,
-                batch_seconds: float = 0.0) -> Task[ExpertRun | list[ExpertRun]]:
+                batch_seconds: float = 0.0, partials: bool = False) -> Task[ExpertRun | list[ExpertRun]]:
     """Run loaded ``experts`` over ``clips``; yields :class:`Progress`, returns :class:`ExpertRun` per clip.
 
     ``clips``: one :class:`AudioClip` (returns one run) or a sequence (returns a
     list in order). ``device=None`` chooses automatically. ``keep_mel`` keeps
-    each clip's dB mel spectrogram (clips are then never batched). For one clip, each chunk's report
-    carries the run so far (``Progress.partial``: an :class:`ExpertRun` with ``known_segments``).
+    each clip's dB mel spectrogram (clips are then never batched). With ``partials`` and one clip, each
+    chunk's report carries the run so far (``Progress.partial``: an :class:`ExpertRun` with ``known_segments``).
     """
     one = isinstance(clips, AudioClip)
     clips = [clips] if one else list(clips)
@@ -142,7 +142,7 @@ def run_experts(clips, experts, *, frontend: FrontendConfig | None = None, cache
             continue
         t0 = time.perf_counter()
         probs, mel, notes, levels = yield from _run_chunked(clip, experts, frontend, cache, devices, chunk_seconds,
-                                                            keep_mel, i / len(clips), 1 / len(clips), one)
+                                                            keep_mel, i / len(clips), 1 / len(clips), one and partials)
         runs[i] = ExpertRun(probs, mel, notes, time.perf_counter() - t0, levels)
     if batch:
         t0 = time.perf_counter()
@@ -214,7 +214,8 @@ def _run_chunked(clip, experts, frontend, cache, devices, chunk_seconds, keep_me
                     probs[todo, s0:s1] = out.float().cpu().numpy()
                 done = min(clip.duration, f1 * frontend.hop_length / frontend.sample_rate)
                 part = ExpertRun(probs.copy(), None, (), 0.0, levels, s1) if partials and todo else None
-                yield Progress(start + span * s1 / n_seg, f"analysed {done:.0f} s of {clip.duration:.0f} s", partial=part)
+                yield Progress(start + span * s1 / n_seg, f"analysed {done:.0f} s of {clip.duration:.0f} s",
+                               partial=part)
                 k += 1
     _store(clip, experts, frontend, cache, probs, todo)
     return probs, mel, tuple(notes + devices.notes[known:]), levels

@@ -65,7 +65,7 @@ def run_experts(clip: AudioClip, library, entries, *, base: Analysis | None, loa
         experts.append(loaded[fp])
     need_mel = base is None or base.mel_db is None
     result = yield from scaled(analyze(clip, experts, frontend=library.frontend, cache=cache, device=device,
-                                       chunk_seconds=WINDOW_CHUNK_SECONDS,
+                                       chunk_seconds=WINDOW_CHUNK_SECONDS, partials=True,
                                        keep_mel=need_mel), 0.05, 1.0)
     return result if base is None else base.merged(result)
 

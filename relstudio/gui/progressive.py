@@ -6,8 +6,9 @@ decoded block, from the decoding thread) and ``waveformGrew`` tells the waveform
 again; the status says "reading N %". While the track's first analysis runs, ``analysis`` is the
 partial :class:`~relstudio.core.analysis.Analysis` of the chunks done so far (``known_segments``; a
 core object: views draw it like any analysis, the rest empty) and ``analysisGrew`` carries them in
-order, at most one per ``interval`` seconds (the newest; each one redraws the relevance views). The document's finished track and analysis replace both; playback and the analyses only ever
-see the finished track.
+order, at most one per ``interval`` seconds (the newest; each one redraws the relevance views). The
+document's finished track and analysis replace both; playback and the analyses only ever see the
+finished track, and RELNET classification waits for the finished analysis.
 """
 
 from __future__ import annotations

@@ -75,7 +75,7 @@ def test_partial_analyses_grow_in_order_and_the_last_equals_the_whole_track(tmp_
     experts = [load_expert(random_expert(tmp_path, f"e{i}", frontend=fe, seed=i).path) for i in range(2)]
     x = np.concatenate([tone(440, 50.0, harmonics=3), noise(60.0, seed=4), tone(300, 40.0)])
     clip = clip_from_array(x, rate=fe.sample_rate)
-    task = analyze(clip, experts, device="cpu", chunk_seconds=30.0, keep_mel=False)
+    task = analyze(clip, experts, device="cpu", chunk_seconds=30.0, keep_mel=False, partials=True)
     partials = []
     full = run_task(task, lambda p: partials.append(p.partial) if p.partial is not None else None)
     whole = run_task(analyze(clip, experts, device="cpu", chunk_seconds=1e6, keep_mel=False))
@@ -89,3 +89,6 @@ def test_partial_analyses_grow_in_order_and_the_last_equals_the_whole_track(tmp_
         assert not p.relevance[k:].any() and (p.winners[k:] == -1).all()  # the rest is empty
         np.testing.assert_array_equal(p.relevance[:k], full.relevance[:k])
     np.testing.assert_array_equal(partials[-1].relevance, full.relevance)
+    quiet = []  # callers that do not ask for partial analyses (the CLI) build none
+    run_task(analyze(clip, experts, device="cpu", chunk_seconds=30.0, keep_mel=False), quiet.append)
+    assert len(quiet) > len(known) and all(p.partial is None for p in quiet)
