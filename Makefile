@@ -11,7 +11,7 @@ SYS_PKGS := libportaudio2 libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-
             xvfb libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 \
             libxcb-shape0 libxkbcommon-x11-0
 
-.PHONY: run test setup sysdeps venv bench bundle selftest clean retrain
+.PHONY: run test setup sysdeps venv bench bundle selftest clean retrain renderdeps
 
 setup: sysdeps venv
 
@@ -55,7 +55,19 @@ bundle: setup
 selftest: bundle
 	QT_QPA_PLATFORM=offscreen dist/relstudio/relstudio --selftest
 
-retrain: setup
+# The instrument experts are trained on phrases rendered with fluidsynth from these soundfonts only.
+RENDER_PKGS := fluidsynth fluid-soundfont-gm fluidr3mono-gm-soundfont timgm6mb-soundfont minuet-data
+
+renderdeps:
+	@missing=""; for p in $(RENDER_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "note: missing system packages (install them as root):$$missing"; exit 1; fi; \
+	fi
+
+retrain: setup renderdeps
 	$(PY) benchmarks/retrain_shipped.py
 
 clean:

@@ -11,6 +11,7 @@ names carry the set (``sound2/metal/…``), so the held-out lists stay readable.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from relstudio.core.training.dataset import Dataset, read_dataset
@@ -33,7 +34,9 @@ def family_dataset(name: str, data_dir: Path, render_dir: Path | None = None) ->
     spec = FAMILIES[name]
     if spec["sets"] == ("rendered",):
         ds = read_dataset(render_dir, classes=spec["classes"])
-        return Dataset(ds.root, f"rendered-{name}", ds.clips, ds.classes)
+        # the source is the soundfont family (group): FluidR3Mono re-cuts FluidR3's samples, so they go together
+        clips = tuple(dataclasses.replace(c, source=c.group) for c in ds.clips)
+        return Dataset(ds.root, f"rendered-{name}", clips, ds.classes)
     clips = []
     for set_name in spec["sets"]:
         ds = read_dataset(Path(data_dir) / set_name)

@@ -77,17 +77,23 @@ def _peak(x, valid, floor):
 def _reverb(x, valid, aug: AugmentConfig, frontend: FrontendConfig, generator):
     """A synthetic room: each frame's power decays exponentially (RT60 in ``reverb_s``) into the next frames."""
     b, dev = x.shape[0], x.device
-    use = _to(torch.rand((b, 1, 1), generator=generator) < aug.reverb_probability, dev)
+    use = torch.rand(b, generator=generator) < aug.reverb_probability
     rt60 = _uniform((b,), aug.reverb_s[0], aug.reverb_s[1], generator)
     wet_db = _uniform((b,), -12.0, 0.0, generator)
+    pick = torch.nonzero(use).flatten()
+    if not len(pick):
+        return x
     hop_s = frontend.hop_length / frontend.sample_rate
-    taps = int(math.ceil(aug.reverb_s[1] / hop_s))
-    power = torch.pow(10.0, x / 10.0) * valid
+    taps = min(int(math.ceil(float(rt60[pick].max()) / hop_s)), x.shape[2])
+    sel = _to(pick, dev)
+    power = torch.pow(10.0, x.index_select(0, sel) / 10.0) * valid.index_select(0, sel)
     out = power.clone()
-    for k in range(1, min(taps, x.shape[2])):
-        g = torch.pow(10.0, (wet_db - 60.0 * k * hop_s / rt60) / 10.0) * (k * hop_s < rt60)
+    for k in range(1, taps):
+        g = torch.pow(10.0, (wet_db[pick] - 60.0 * k * hop_s / rt60[pick]) / 10.0) * (k * hop_s < rt60[pick])
         out[:, :, k:] += _to(g, dev)[:, None, None] * power[:, :, :-k]
-    return torch.where(use, 10.0 * torch.log10(out.clamp_min(1e-30)), x)
+    x = x.clone()
+    x[sel] = 10.0 * torch.log10(out.clamp_min(1e-30))
+    return x
 
 
 def _mix(x, valid, labels, aug: AugmentConfig, floor, generator):

@@ -93,13 +93,28 @@ def rule_scores(decisions: dict, truth: np.ndarray, classes) -> dict:
     return out
 
 
+def pooled_table(reports) -> list[dict]:
+    """Table-1 rows of several folds' :class:`EvaluationReport` pooled (clip-weighted means)."""
+    rows = {}
+    for rep in reports:
+        for r in rep.rows:
+            acc = rows.setdefault(r["model"], {"model": r["model"], "clips": 0})
+            for key in ("map@3_padded", "map@3", "accuracy_padded", "accuracy"):
+                acc[key] = acc.get(key, 0.0) + r[key] * rep.clips
+            acc["clips"] += rep.clips
+    return [{k: (v / r["clips"] if k not in ("model", "clips") else v) for k, v in r.items()} for r in rows.values()]
+
+
 def cross_source(prepared: Prepared, *, config: TrainingConfig, k: int = 5, family: str = "",
-                 work_dir: Path | None = None) -> Task[dict]:
+                 work_dir: Path | None = None, classifier_config: TrainingConfig | None = None,
+                 pad_frames: int | None = None, cache_folder=None) -> Task[dict]:
     """Train the experts ``k`` times, each time without one fold of sources; returns scores per rule.
 
     Result: ``folds`` (sources per fold), ``rules`` (accuracy, per-class
     recall/precision, confusion), ``per_source`` accuracy of every rule and
-    the number of clips.
+    the number of clips. With ``classifier_config`` each fold also trains
+    RELNET, CONVNET and CONV-KONG and ``table`` holds the Table-1 rows of all
+    models on the held-out sources (pooled over folds; padded to ``pad_frames``).
     """
     ds, fs = prepared.dataset, prepared.features
     folds = source_folds(ds, k)
@@ -109,6 +124,7 @@ def cross_source(prepared: Prepared, *, config: TrainingConfig, k: int = 5, fami
     window = max(1, round(fe.sample_rate / (fe.hop_length * fe.pool_stride)))
     decisions = {r: np.zeros(len(ds), np.int64) for r in RULES}
     tested = np.zeros(len(ds), bool)
+    tables = []
     tmp = tempfile.TemporaryDirectory() if work_dir is None else None
     base = Path(tmp.name) if tmp else Path(work_dir)
     try:
@@ -124,6 +140,9 @@ def cross_source(prepared: Prepared, *, config: TrainingConfig, k: int = 5, fami
             report = yield from scaled(train_experts(ds, out_dir=out, config=config, family=family, prepared=fold),
                                        j / len(folds), (j + 1) / len(folds))
             experts = [load_expert(report.models[label]) for label in report.models]
+            if classifier_config is not None:
+                tables.append((yield from _fold_table(ds, fold, out, experts, classifier_config, family,
+                                                      pad_frames, cache_folder)))
             for i, p in zip(test, segment_probs(experts, fs, test)):
                 for rule, c in clip_decisions(p, window).items():
                     decisions[rule][i] = c
@@ -140,4 +159,22 @@ def cross_source(prepared: Prepared, *, config: TrainingConfig, k: int = 5, fami
         idx = [i for i in rows if src[i] == s]
         per_source[s] = {"clips": len(idx), **{r: float((decisions[r][idx] == truth[idx]).mean()) for r in RULES}}
     result["per_source"] = per_source
+    if tables:
+        result["table"] = pooled_table(tables)
+        result["relnet_confusion"] = np.sum([t.confusion["RELNET"] for t in tables], axis=0).tolist()
     return result
+
+
+def _fold_table(ds, fold: Prepared, out: Path, experts, config: TrainingConfig, family: str, pad_frames,
+                cache_folder):
+    """RELNET and the baselines trained on one fold; their evaluation on its held-out clips."""
+    from relstudio.core.experts.relnet_file import load_classifier
+    from relstudio.core.nets.relnet import KINDS
+    from relstudio.core.training.evaluate import evaluate
+    from relstudio.core.training.relnet_training import train_classifiers
+
+    rep = yield from train_classifiers(ds, out_dir=out, experts=experts, kinds=KINDS, config=config, family=family,
+                                       prepared=fold)
+    classifiers = [load_classifier(rep.models[kind], experts=experts) for kind in KINDS]
+    return (yield from evaluate(ds.subset(list(fold.split.test)), experts=experts, classifiers=classifiers,
+                                split="all", pad_frames=pad_frames or "auto", cache_folder=cache_folder))
