@@ -16,14 +16,17 @@ SYS_PKGS := libportaudio2 libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-
 setup: sysdeps venv
 
 # System libraries for Qt and PortAudio: installed only when running as root and missing.
-sysdeps:
-	@missing=""; for p in $(SYS_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# $(call apt_missing,PACKAGES,WHEN-NOT-ROOT): install the missing PACKAGES when root, else print a note.
+apt_missing = missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing system packages:$$missing"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	  else echo "note: missing system packages (install them as root):$$missing"; fi; \
+	  else echo "note: missing system packages (install them as root):$$missing"; $(2) fi; \
 	fi
+
+sysdeps:
+	@$(call apt_missing,$(SYS_PKGS),)
 
 venv: $(STAMP)
 
@@ -59,13 +62,7 @@ selftest: bundle
 RENDER_PKGS := fluidsynth fluid-soundfont-gm fluidr3mono-gm-soundfont timgm6mb-soundfont minuet-data
 
 renderdeps:
-	@missing=""; for p in $(RENDER_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "installing system packages:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	  else echo "note: missing system packages (install them as root):$$missing"; exit 1; fi; \
-	fi
+	@$(call apt_missing,$(RENDER_PKGS),exit 1;)
 
 retrain: setup renderdeps
 	$(PY) benchmarks/retrain_shipped.py
