@@ -1,6 +1,6 @@
 """Render the instrument training set with fluidsynth from the allowed soundfonts (``make retrain`` runs it).
 
-    .venv/bin/python benchmarks/render_instruments.py [--out DIR] [--clips 40] [--seed 7]
+    .venv/bin/python benchmarks/render_instruments.py [--out DIR] [--clips 20] [--seed 7]
 
 Soundfonts (Debian packages): FluidR3 GM (``fluid-soundfont-gm``), FluidR3Mono
 GM (``fluidr3mono-gm-soundfont``), GeneralUser GS 1.47 (``minuet-data``) and
@@ -46,6 +46,7 @@ SOUNDFONTS = {  # name: (file, Debian package, licence)
 SOURCE_OF = {"FluidR3_GM": "fluidr3", "FluidR3Mono_GM": "fluidr3", "GeneralUser_GS_1.47": "generaluser",
              "TimGM6mb": "timgm6mb"}
 LENGTH_S, GAP_S, RATE = 4.0, 1.0, 44100
+CLIPS = 20  # phrases per instrument and soundfont: 6 × 4 × 20 = 480 clips of 4 s
 VERSION = 1
 
 
@@ -81,7 +82,7 @@ def stamp(clips: int, seed: int, soundfonts, instruments) -> str:
                        "instruments": list(instruments)}, sort_keys=True)
 
 
-def render(out: Path, *, clips: int = 40, seed: int = 7, soundfonts=tuple(SOUNDFONTS),
+def render(out: Path, *, clips: int = CLIPS, seed: int = 7, soundfonts=tuple(SOUNDFONTS),
            instruments=tuple(INSTRUMENTS), log=print) -> Path:
     """Render (or reuse) the set in ``out``; returns the folder (it holds ``manifest.csv``)."""
     import soundfile as sf
@@ -133,7 +134,7 @@ def folder_digest(folder: Path) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(default_out()))
-    parser.add_argument("--clips", type=int, default=40, help="phrases per instrument and soundfont")
+    parser.add_argument("--clips", type=int, default=CLIPS, help="phrases per instrument and soundfont")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--force", action="store_true", help="render again even if the stamp matches")
     args = parser.parse_args(argv)

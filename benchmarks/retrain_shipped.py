@@ -44,9 +44,9 @@ def configs(quick: bool):
 
     # Full augmentation on excerpts of ≤ 64 frames (1.5 s) keeps a whole retrain within the CPU budget.
     augment = dataclasses.replace(AugmentConfig.recommended(), max_frames=64)
-    experts = TrainingConfig.recommended(max_epochs=3 if quick else 25, patience=6, test_fraction=0.0,
+    experts = TrainingConfig.recommended(max_epochs=3 if quick else 20, patience=5, test_fraction=0.0,
                                          augment=augment)
-    classifiers = experts.replace(max_epochs=2 if quick else 15, patience=5)
+    classifiers = experts.replace(max_epochs=2 if quick else 12, patience=4)
     return experts, classifiers
 
 
@@ -133,6 +133,7 @@ def main(argv=None) -> int:
     parser.add_argument("--families", default=",".join(FAMILIES))
     parser.add_argument("--quick", action="store_true", help="a sixth of the clips, a few epochs (smoke test)")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--fresh", action="store_true", help="decode every clip again (empty the feature cache)")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
 
@@ -143,7 +144,8 @@ def main(argv=None) -> int:
         print(f"retrain: no data folder {data_dir} (pass --data)", file=sys.stderr)
         return 2
     out.mkdir(parents=True, exist_ok=True)
-    shutil.rmtree(build / "features", ignore_errors=True)
+    if args.fresh:
+        shutil.rmtree(build / "features", ignore_errors=True)
 
     def log(p):
         m = p.metrics

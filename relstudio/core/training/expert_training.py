@@ -1,6 +1,9 @@
 """Train one one-vs-all expert per class (paper §3.1), all N together, each saved as its own file.
 
-Positives are the class's clips, negatives all others; the loss is the
+Positives are the class's clips, negatives all others plus the clips of
+:mod:`~relstudio.core.training.negatives` (digital silence, coloured noise,
+near-silent copies; ``TrainingConfig.negatives``, recorded in every file's
+``training`` metadata with their counts); the loss is the
 class-balanced categorical cross-entropy of the clip output (masked,
 normalised sum of segment probabilities), so a 1:9 class ratio does not give
 a trivial expert. Files are written only when training finished; a cancel
