@@ -167,7 +167,7 @@ def main(argv=None) -> int:
         results.append(r)
     sets = {r["name"]: r["experts"] for r in results}
     demo = demo_sections(sets.get("genre"), sets.get("sound"))
-    publish(results, out=out, quick=args.quick, total=time.perf_counter() - t0, render_s=t_render,
+    publish(results, out=out, build=build, quick=args.quick, total=time.perf_counter() - t0, render_s=t_render,
             threads=args.threads, demo=demo)
     print(f"done in {time.perf_counter() - t0:.0f} s; wrote {out} and its README.md; demo {demo}")
     return 0
