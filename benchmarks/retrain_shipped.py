@@ -44,9 +44,9 @@ def configs(quick: bool):
 
     # Full augmentation on excerpts of ≤ 64 frames (1.5 s) keeps a whole retrain within the CPU budget.
     augment = dataclasses.replace(AugmentConfig.recommended(), max_frames=64)
-    experts = TrainingConfig.recommended(max_epochs=3 if quick else 20, patience=5, test_fraction=0.0,
+    experts = TrainingConfig.recommended(max_epochs=3 if quick else 60, patience=12, test_fraction=0.0,
                                          augment=augment)
-    classifiers = experts.replace(max_epochs=2 if quick else 12, patience=4)
+    classifiers = experts.replace(max_epochs=2 if quick else 30, patience=8)
     return experts, classifiers
 
 

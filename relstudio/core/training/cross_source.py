@@ -42,16 +42,28 @@ def source_of(clip) -> str:
 
 
 def source_folds(dataset, k: int) -> list[list[str]]:
-    """Sources dealt into ``min(k, n_sources)`` folds of about equal clip counts (deterministic)."""
-    size = defaultdict(int)
+    """Sources dealt into ``min(k, n_sources)`` folds, spreading every class over the folds (deterministic).
+
+    Largest source first, each to the fold where it adds least to the squared
+    per-class shares (so no fold holds all sources of one class while another
+    source of that class exists).
+    """
+    size = defaultdict(lambda: defaultdict(int))
     for c in dataset.clips:
-        size[source_of(c)] += 1
+        size[source_of(c)][c.label] += 1
+    total = defaultdict(int)
+    for per in size.values():
+        for label, n in per.items():
+            total[label] += n
     folds = [[] for _ in range(max(1, min(k, len(size))))]
-    load = [0] * len(folds)
-    for src in sorted(size, key=lambda s: (-size[s], s)):
-        j = int(np.argmin(load))
+    load = [defaultdict(int) for _ in folds]
+    for src in sorted(size, key=lambda s: (-sum(size[s].values()), s)):
+        cost = [sum((load[j][c] + n) ** 2 / total[c] for c, n in size[src].items()) + 1e-9 * sum(load[j].values())
+                for j in range(len(folds))]
+        j = int(np.argmin(cost))
         folds[j].append(src)
-        load[j] += size[src]
+        for c, n in size[src].items():
+            load[j][c] += n
     return folds
 
 
