@@ -11,19 +11,22 @@ SYS_PKGS := libportaudio2 libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-
             xvfb libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 \
             libxcb-shape0 libxkbcommon-x11-0
 
-.PHONY: run test setup sysdeps venv bench bundle selftest clean retrain
+.PHONY: run test setup sysdeps venv bench bundle selftest clean retrain renderdeps
 
 setup: sysdeps venv
 
 # System libraries for Qt and PortAudio: installed only when running as root and missing.
-sysdeps:
-	@missing=""; for p in $(SYS_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# $(call apt_missing,PACKAGES,WHEN-NOT-ROOT): install the missing PACKAGES when root, else print a note.
+apt_missing = missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing system packages:$$missing"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	  else echo "note: missing system packages (install them as root):$$missing"; fi; \
+	  else echo "note: missing system packages (install them as root):$$missing"; $(2) fi; \
 	fi
+
+sysdeps:
+	@$(call apt_missing,$(SYS_PKGS),)
 
 venv: $(STAMP)
 
@@ -55,7 +58,13 @@ bundle: setup
 selftest: bundle
 	QT_QPA_PLATFORM=offscreen dist/relstudio/relstudio --selftest
 
-retrain: setup
+# The instrument experts are trained on phrases rendered with fluidsynth from these soundfonts only.
+RENDER_PKGS := fluidsynth fluid-soundfont-gm fluidr3mono-gm-soundfont timgm6mb-soundfont minuet-data
+
+renderdeps:
+	@$(call apt_missing,$(RENDER_PKGS),exit 1;)
+
+retrain: setup renderdeps
 	$(PY) benchmarks/retrain_shipped.py
 
 clean:

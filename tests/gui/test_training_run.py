@@ -92,3 +92,15 @@ def test_reviewed_segments_join_the_training_data(dataset, tmp_path):
     assert abs(noise_clip.samples - clip.samples[16000:32000]).max() < 1e-6
     groups = out.report.data["groups"]
     assert groups == {"noise": 4, "tone": 4}  # the track is one more group
+
+
+def test_recommended_preset_is_the_default_and_augments_with_negatives():
+    from relstudio.core.training.config import AugmentConfig, TrainingConfig
+    from relstudio.gui.training.run import PRESETS
+
+    assert next(iter(PRESETS)) == "recommended"
+    config = preset_config("recommended")
+    assert config == TrainingConfig.recommended()
+    assert config.augment == AugmentConfig.recommended() and config.augment.active and config.negatives.active
+    assert preset_config("recommended", augment="none").augment == AugmentConfig()
+    assert preset_config("paper", augment="light").augment == AugmentConfig.light()

@@ -8,6 +8,9 @@ which segments come from real frames only.
 
 from __future__ import annotations
 
+import functools
+import math
+
 import torch
 
 from relstudio.core.frontend import FrontendConfig, features_from_db
@@ -26,6 +29,8 @@ def _crop_window(lengths, aug: AugmentConfig, frontend: FrontendConfig, generato
     shift = torch.randint(0, aug.shift_frames + 1, (n,), generator=generator)
     keep = _uniform((n,), aug.crop_fraction, 1.0, generator)
     new_len = torch.maximum(shortest, (lengths.float() * keep).long() - shift)
+    if aug.max_frames:
+        new_len = torch.clamp(new_len, max=max(aug.max_frames, frontend.segment_frames))
     new_len = torch.minimum(new_len, lengths)
     shift = torch.minimum(shift, lengths - new_len)
     room = (lengths - shift - new_len).clamp_min(0)
@@ -37,17 +42,88 @@ def _to(t, dev):
     return t.to(dev, non_blocking=True)
 
 
+def _tempo_index(start, lengths, width_in, aug: AugmentConfig, generator):
+    """Frame index ``(B, T)`` into the source and the new lengths: a crop read ``rate`` times faster."""
+    n = lengths.shape[0]
+    rate = _uniform((n,), 1.0 - aug.tempo, 1.0 + aug.tempo, generator) if aug.tempo else torch.ones(n)
+    new_len = torch.clamp((lengths.float() / rate).long(), min=1)
+    width = int(new_len.max())
+    t = torch.arange(width, dtype=torch.float32)
+    idx = start[:, None] + torch.minimum((t[None, :] * rate[:, None]).long(), (lengths - 1)[:, None])
+    return idx.clamp_max(width_in - 1), new_len
+
+
+@functools.lru_cache(maxsize=8)
+def _colour_curves(frontend: FrontendConfig) -> torch.Tensor:
+    """``(3, n_mels)`` dB of white, pink and brown noise per mel bin (slaney mel bins: white is flat)."""
+    import numpy as np
+
+    from relstudio.core.frontend import _mel_basis_np
+
+    basis = _mel_basis_np(frontend)
+    centre = np.maximum(basis.argmax(axis=1), 1) * frontend.sample_rate / frontend.n_fft
+    rel = 10.0 * np.log10(centre / 1000.0)
+    return torch.tensor(np.stack([0.0 * rel, -rel, -2.0 * rel]), dtype=torch.float32)
+
+
+def _power_add(a, b):
+    return 10.0 * torch.log10(torch.pow(10.0, a / 10.0) + torch.pow(10.0, b / 10.0))
+
+
+def _peak(x, valid, floor):
+    return torch.where(valid, x, torch.full_like(x, floor)).amax(dim=(1, 2), keepdim=True)
+
+
+def _reverb(x, valid, aug: AugmentConfig, frontend: FrontendConfig, generator):
+    """A synthetic room: each frame's power decays exponentially (RT60 in ``reverb_s``) into the next frames."""
+    b, dev = x.shape[0], x.device
+    use = torch.rand(b, generator=generator) < aug.reverb_probability
+    rt60 = _uniform((b,), aug.reverb_s[0], aug.reverb_s[1], generator)
+    wet_db = _uniform((b,), -12.0, 0.0, generator)
+    pick = torch.nonzero(use).flatten()
+    if not len(pick):
+        return x
+    hop_s = frontend.hop_length / frontend.sample_rate
+    taps = min(int(math.ceil(float(rt60[pick].max()) / hop_s)), x.shape[2])
+    sel = _to(pick, dev)
+    power = torch.pow(10.0, x.index_select(0, sel) / 10.0) * valid.index_select(0, sel)
+    out = power.clone()
+    for k in range(1, taps):
+        g = torch.pow(10.0, (wet_db[pick] - 60.0 * k * hop_s / rt60[pick]) / 10.0) * (k * hop_s < rt60[pick])
+        out[:, :, k:] += _to(g, dev)[:, None, None] * power[:, :, :-k]
+    x = x.clone()
+    x[sel] = 10.0 * torch.log10(out.clamp_min(1e-30))
+    return x
+
+
+def _mix(x, valid, labels, aug: AugmentConfig, floor, generator):
+    """Mix the next clip of the batch (another class) ``mix_db`` below; negatives are never mixed."""
+    b, dev = x.shape[0], x.device
+    if b < 2 or labels is None:
+        return x
+    labels = labels.cpu()
+    other = torch.roll(torch.arange(b), 1)
+    ok = (labels != labels[other]) & (labels >= 0) & (labels[other] >= 0)
+    use = ok & (torch.rand(b, generator=generator) < aug.mix_probability)
+    offset = _uniform((b, 1, 1), aug.mix_db[0], aug.mix_db[1], generator)
+    partner = torch.where(valid[other], x[other], torch.full_like(x, floor))
+    partner = partner - _peak(x[other], valid[other], floor) + _peak(x, valid, floor) + _to(offset, dev)
+    return torch.where(_to(use, dev)[:, None, None], _power_add(x, partner), x)
+
+
 def make_batch(db, n_frames, rows, frontend: FrontendConfig, *, augment: AugmentConfig | None = None,
-               generator: torch.Generator | None = None):
+               generator: torch.Generator | None = None, labels=None):
     """Network input ``(B, n_mels, T)`` in [0, 1], real frames ``(B,)`` and segment mask ``(B, S)``.
 
     ``db`` is the padded ``(n_clips, n_mels, frames)`` dB tensor of a
     :class:`~relstudio.core.training.feature_cache.FeatureSet` (on any
     device); ``n_frames`` its real lengths and ``rows`` a ``(B,)`` index, both
     CPU tensors. With ``augment`` (training only) each clip gets its own
-    random crop/shift, tilt, EQ, mel shift and noise. All random numbers come
-    from the CPU ``generator`` and only travel to the device, so a batch never
-    waits for the device (and CPU and CUDA draw the same augmentation).
+    random crop/shift, tempo, gain, tilt, EQ, mel shift, room, mix with
+    another clip of the batch (needs the batch's ``labels``) and noise. All
+    random numbers come from the CPU ``generator`` and only travel to the
+    device, so a batch never waits for the device (and CPU and CUDA draw the
+    same augmentation); the same generator state gives the same batch.
     """
     dev = db.device
     rows = torch.as_tensor(rows, dtype=torch.long).cpu()
@@ -59,12 +135,14 @@ def make_batch(db, n_frames, rows, frontend: FrontendConfig, *, augment: Augment
         x = src[:, :, :width].float()
     else:
         start, lengths = _crop_window(lengths, augment, frontend, generator)
-        width = int(lengths.max())
+        idx, lengths = _tempo_index(start, lengths, db.shape[-1], augment, generator)
+        width = idx.shape[1]
+        x = torch.gather(src, 2, _to(idx, dev)[:, None, :].expand(-1, src.shape[1], -1)).float()
         t = torch.arange(width, device=dev)
-        idx = (_to(start, dev)[:, None] + t[None, :]).clamp_max(db.shape[-1] - 1)
-        x = torch.gather(src, 2, idx[:, None, :].expand(-1, src.shape[1], -1)).float()
         valid = (t[None, :] < _to(lengths, dev)[:, None])[:, None, :]
         b, m = x.shape[0], x.shape[1]
+        if augment.gain_db:
+            x = x + _to(_uniform((b, 1, 1), -augment.gain_db, augment.gain_db, generator), dev)
         if augment.tilt_db:
             slope = _to(_uniform((b, 1, 1), -augment.tilt_db, augment.tilt_db, generator), dev)
             x = x + slope * torch.linspace(-0.5, 0.5, m, device=dev)[None, :, None]
@@ -79,13 +157,17 @@ def make_batch(db, n_frames, rows, frontend: FrontendConfig, *, augment: Augment
             shift = torch.randint(-augment.mel_shift, augment.mel_shift + 1, (b,), generator=generator)
             src_bin = (torch.arange(m)[None, :] - shift[:, None]).clamp(0, m - 1)
             x = torch.gather(x, 1, _to(src_bin, dev)[:, :, None].expand(-1, -1, x.shape[2]))
+        x = torch.where(valid, x.clamp_min(floor), torch.full_like(x, floor))
+        if augment.reverb_probability:
+            x = _reverb(x, valid, augment, frontend, generator)
+        if augment.mix_probability:
+            x = _mix(x, valid, labels, augment, floor, generator)
         if augment.noise_probability:
-            peak = torch.where(valid, x, torch.full_like(x, floor)).amax(dim=(1, 2), keepdim=True)
             offset = _uniform((b, 1, 1), augment.noise_db[0], augment.noise_db[1], generator)
+            colour = torch.randint(0, 3, (b,), generator=generator)
             use = torch.rand((b, 1, 1), generator=generator) < augment.noise_probability
-            level = peak + _to(offset, dev)
-            mixed = 10.0 * torch.log10(torch.pow(10.0, x / 10.0) + torch.pow(10.0, level / 10.0))
-            x = torch.where(_to(use, dev), mixed, x)
+            level = _peak(x, valid, floor) + _to(offset + _colour_curves(frontend)[colour][:, :, None], dev)
+            x = torch.where(_to(use, dev), _power_add(x, level), x)
         x = torch.where(valid, x.clamp_min(floor), torch.full_like(x, floor))
     feats = features_from_db(x, frontend)
     n_seg = frontend.n_segments(max(width, 1))

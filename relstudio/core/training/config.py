@@ -37,6 +37,15 @@ class AugmentConfig:
       of up to ±``eq_db`` dB — another room, microphone or sample set.
     - ``mel_shift``: move the spectrum by up to ±``mel_shift`` mel bins
       (a small formant / pitch change).
+    - ``max_frames``: train on random excerpts of at most this many frames
+      (0 = whole clips); cheaper epochs and another crop.
+    - ``gain_db``: a random level change of up to ±``gain_db`` dB.
+    - ``tempo``: play up to ±``tempo`` (a share) faster or slower.
+    - ``mix_probability`` / ``mix_db``: with that probability, mix another
+      clip of the batch with another class, ``mix_db`` below (the label stays).
+    - ``reverb_probability`` / ``reverb_s``: a synthetic room, an
+      exponentially decaying tail with a reverberation time in ``reverb_s``.
+    The noise is white, pink or brown (equally likely).
     """
 
     tilt_db: float = 0.0
@@ -46,20 +55,38 @@ class AugmentConfig:
     crop_fraction: float = 1.0
     noise_probability: float = 0.0
     noise_db: tuple[float, float] = (-50.0, -30.0)
+    gain_db: float = 0.0
+    max_frames: int = 0
+    tempo: float = 0.0
+    mix_probability: float = 0.0
+    mix_db: tuple[float, float] = (-20.0, -8.0)
+    reverb_probability: float = 0.0
+    reverb_s: tuple[float, float] = (0.2, 1.0)
 
     def __post_init__(self):
-        object.__setattr__(self, "noise_db", tuple(float(v) for v in self.noise_db))
-        if self.tilt_db < 0 or self.shift_frames < 0 or self.eq_db < 0 or self.mel_shift < 0:
-            raise ParameterError(f"tilt_db and shift_frames must be ≥ 0, got {self}")
-        if not 0.0 < self.crop_fraction <= 1.0 or not 0.0 <= self.noise_probability <= 1.0:
-            raise ParameterError(f"crop_fraction must be in (0, 1] and noise_probability in [0, 1], got {self}")
-        if len(self.noise_db) != 2 or self.noise_db[0] > self.noise_db[1]:
-            raise ParameterError(f"noise_db must be (low, high), got {self.noise_db}")
+        for name in ("noise_db", "mix_db", "reverb_s"):
+            value = tuple(float(v) for v in getattr(self, name))
+            object.__setattr__(self, name, value)
+            if len(value) != 2 or value[0] > value[1]:
+                raise ParameterError(f"{name} must be (low, high), got {value}")
+        if min(self.tilt_db, self.shift_frames, self.eq_db, self.mel_shift, self.gain_db, self.max_frames) < 0:
+            raise ParameterError(f"tilt_db, eq_db, mel_shift, gain_db and shift_frames must be ≥ 0, got {self}")
+        if not 0.0 < self.crop_fraction <= 1.0 or not 0.0 <= self.tempo < 0.5:
+            raise ParameterError(f"crop_fraction must be in (0, 1] and tempo in [0, 0.5), got {self}")
+        if not all(0.0 <= p <= 1.0 for p in (self.noise_probability, self.mix_probability, self.reverb_probability)):
+            raise ParameterError(f"probabilities must be in [0, 1], got {self}")
+        if self.reverb_s[0] <= 0:
+            raise ParameterError(f"reverb_s must be positive seconds, got {self.reverb_s}")
 
     @property
     def active(self) -> bool:
         return bool(self.tilt_db or self.eq_db or self.mel_shift or self.shift_frames or self.crop_fraction < 1.0
-                    or self.noise_probability)
+                    or self.noise_probability or self.gain_db or self.max_frames or self.tempo or self.mix_probability
+                    or self.reverb_probability)
+
+    def to_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
 
     @classmethod
     def light(cls) -> "AugmentConfig":
@@ -67,14 +94,65 @@ class AugmentConfig:
         return cls(tilt_db=10.0, eq_db=8.0, mel_shift=2, shift_frames=4, noise_probability=0.5)
 
     @classmethod
+    def recommended(cls) -> "AugmentConfig":
+        """Everything (shipped experts, the wizard's recommended preset): gain, tilt/EQ, pitch, tempo,
+        shift and crops, mixing with other classes and noise, a synthetic room."""
+        return cls(tilt_db=8.0, eq_db=6.0, mel_shift=2, shift_frames=8, crop_fraction=0.6, noise_probability=0.3,
+                   gain_db=12.0, max_frames=108, tempo=0.1, mix_probability=0.3, reverb_probability=0.3)
+
+    @classmethod
     def named(cls, name: str) -> "AugmentConfig":
-        """The preset ``name``: one of :data:`AUGMENT_PRESETS` (``none``: no augmentation, ``light``)."""
+        """The preset ``name``: one of :data:`AUGMENT_PRESETS` (``none``: no augmentation, ``light``, ``recommended``: everything)."""
         if name not in AUGMENT_PRESETS:
             raise ParameterError(f"augmentation preset must be one of {AUGMENT_PRESETS}, got {name!r}")
-        return cls.light() if name == "light" else cls()
+        return {"none": cls, "light": cls.light, "recommended": cls.recommended}[name]()
 
 
-AUGMENT_PRESETS = ("none", "light")
+AUGMENT_PRESETS = ("none", "light", "recommended")
+
+
+@dataclass(frozen=True)
+class NegativeConfig:
+    """Clips that belong to no class, added to every expert's training and validation clips.
+
+    ``fraction`` negatives per real clip, shared among digital ``silence``,
+    white/pink/brown ``noise`` at an RMS level in ``noise_dbfs`` and
+    ``quiet`` copies of the clips whose loudest frames lie ``quiet_db`` below
+    the front end's ``silence_db`` (near-silence, which ``frame_max`` would
+    otherwise lift to full scale). Off: ``fraction=0``.
+    """
+
+    fraction: float = 0.25
+    silence: float = 1.0
+    noise: float = 2.0
+    quiet: float = 2.0
+    noise_dbfs: tuple[float, float] = (-90.0, -10.0)
+    quiet_db: tuple[float, float] = (15.0, 60.0)
+
+    def __post_init__(self):
+        for name in ("noise_dbfs", "quiet_db"):
+            value = tuple(float(v) for v in getattr(self, name))
+            object.__setattr__(self, name, value)
+            if len(value) != 2 or value[0] > value[1]:
+                raise ParameterError(f"{name} must be (low, high), got {value}")
+        if not 0.0 <= self.fraction <= 2.0 or min(self.silence, self.noise, self.quiet) < 0:
+            raise ParameterError(f"fraction must be in [0, 2] and the shares ≥ 0, got {self}")
+        if self.fraction and not (self.silence or self.noise or self.quiet):
+            raise ParameterError(f"negatives need a positive share of silence, noise or quiet clips, got {self}")
+        if self.quiet_db[0] < 0:
+            raise ParameterError(f"quiet_db must be ≥ 0 dB below silence_db, got {self.quiet_db}")
+
+    @property
+    def active(self) -> bool:
+        return self.fraction > 0
+
+    @classmethod
+    def off(cls) -> "NegativeConfig":
+        return cls(fraction=0.0)
+
+    def to_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
 
 
 @dataclass(frozen=True)
@@ -95,6 +173,7 @@ class TrainingConfig:
     hidden: int = _NET.hidden
     filters: tuple[int, ...] = _NET.filters
     augment: AugmentConfig = AugmentConfig()
+    negatives: NegativeConfig = NegativeConfig()
 
     def __post_init__(self):
         object.__setattr__(self, "filters", tuple(int(f) for f in self.filters))
@@ -103,6 +182,8 @@ class TrainingConfig:
             object.__setattr__(self, "augment", AugmentConfig(**self.augment))
         elif isinstance(self.augment, str):  # a preset name: "none" or "light"
             object.__setattr__(self, "augment", AugmentConfig.named(self.augment))
+        if isinstance(self.negatives, dict):
+            object.__setattr__(self, "negatives", NegativeConfig(**self.negatives))
         if self.max_epochs < 1 or self.patience < 1 or self.batch_size < 1:
             raise ParameterError(f"max_epochs, patience and batch_size must be ≥ 1, got {self}")
         if self.min_delta < 0 or self.learning_rate <= 0 or self.weight_decay < 0:
@@ -119,7 +200,7 @@ class TrainingConfig:
 
     @classmethod
     def paper(cls, **changes) -> "TrainingConfig":
-        """The paper's settings (no augmentation), with ``changes``."""
+        """The paper's settings (no augmentation; the silence/noise negatives stay on)."""
         return cls(**changes)
 
     @classmethod
@@ -130,10 +211,12 @@ class TrainingConfig:
                           **changes))
 
     @classmethod
-    def quick(cls, **changes) -> "TrainingConfig":
-        """The shipped models' settings: lr 0.002, batches of 32, up to 60 epochs, patience 15, Δ 0."""
-        base = dict(learning_rate=2e-3, batch_size=32, max_epochs=60, patience=15, min_delta=0.0)
-        return cls(**{**base, **changes})
+    def recommended(cls, **changes) -> "TrainingConfig":
+        """The wizard's recommended preset: the shipped experts' settings (full augmentation, negatives)."""
+        base = dict(max_epochs=150, patience=25, min_delta=0.0, batch_size=32, learning_rate=2e-3,
+                    augment=AugmentConfig.recommended(), negatives=NegativeConfig())
+        base.update(changes)
+        return cls(**base)
 
     def replace(self, **changes) -> "TrainingConfig":
         return dataclasses.replace(self, **changes)
@@ -142,7 +225,8 @@ class TrainingConfig:
         d = dataclasses.asdict(self)
         d["filters"] = list(self.filters)
         d["test_groups"] = list(self.test_groups)
-        d["augment"]["noise_db"] = list(self.augment.noise_db)
+        d["augment"] = self.augment.to_dict()
+        d["negatives"] = self.negatives.to_dict()
         return d
 
     @classmethod
@@ -150,4 +234,6 @@ class TrainingConfig:
         d = known_fields(cls, d, what="training config")
         if "augment" in d:
             d["augment"] = AugmentConfig(**d["augment"])
+        # files written before negatives existed were trained without them
+        d["negatives"] = NegativeConfig(**d["negatives"]) if "negatives" in d else NegativeConfig.off()
         return cls(**d)

@@ -25,6 +25,7 @@ class ClipRecord:
     label: str
     group: str
     licence: str = ""
+    source: str = ""  # the package / soundfont the clip comes from (manifest column source_pkg), if known
 
     def relative_to(self, root: Path) -> str:
         try:
@@ -115,7 +116,8 @@ def _from_rows(root: Path, rows: list[dict], csv_path: Path, name: str) -> tuple
             missing.append(rel)
             continue
         group = row.get("group") or f"clip:{rel}"
-        clips.append(ClipRecord(p, label, group, row.get("license", row.get("licence", ""))))
+        clips.append(ClipRecord(p, label, group, row.get("license", row.get("licence", "")),
+                                row.get("source_pkg", row.get("source", ""))))
     return clips, missing
 
 

@@ -1,6 +1,9 @@
 """Train one one-vs-all expert per class (paper §3.1), all N together, each saved as its own file.
 
-Positives are the class's clips, negatives all others; the loss is the
+Positives are the class's clips, negatives all others plus the clips of
+:mod:`~relstudio.core.training.negatives` (digital silence, coloured noise,
+near-silent copies; ``TrainingConfig.negatives``, recorded in every file's
+``training`` metadata with their counts); the loss is the
 class-balanced categorical cross-entropy of the clip output (masked,
 normalised sum of segment probabilities), so a 1:9 class ratio does not give
 a trivial expert. Files are written only when training finished; a cancel
@@ -25,6 +28,7 @@ from relstudio.core.progress import Progress, Task, scaled
 from relstudio.core.training.augment import make_batch
 from relstudio.core.training.config import TrainingConfig
 from relstudio.core.training.metrics import detector_scores
+from relstudio.core.training.negatives import with_negatives
 from relstudio.core.training.prepared import Prepared, prepare
 from relstudio.core.training.reports import TrainingReport, delete_quietly, licence_text
 from relstudio.core.training.stacked import StackedExperts
@@ -39,9 +43,12 @@ def expert_names(classes, family: str = "") -> list[tuple[str, str]]:
 
 
 def class_weights(labels: torch.Tensor, n_classes: int, balance: str) -> torch.Tensor:
-    """``(n_classes, 2)`` weights of (negative, positive) clips per one-vs-all expert."""
-    counts = torch.bincount(labels, minlength=n_classes).float()
-    total = counts.sum()
+    """``(n_classes, 2)`` weights of (negative, positive) clips per one-vs-all expert.
+
+    Labels below 0 (:data:`~relstudio.core.training.negatives.NEGATIVE`) are negatives of every expert.
+    """
+    counts = torch.bincount(labels[labels >= 0], minlength=n_classes).float()
+    total = torch.tensor(float(labels.numel()), device=labels.device)
     if balance == "none":
         return torch.ones(n_classes, 2, device=labels.device)
     pos = total / (2.0 * counts.clamp_min(1.0))
@@ -100,9 +107,10 @@ def train_experts(dataset, *, out_dir, classes=None, config: TrainingConfig = Tr
     net = ExpertCNNConfig(config.filters, config.hidden, 2)
     model = StackedExperts(frontend, net, len(classes), seed=config.seed).to(dev)
     fs, split = prepared.features, prepared.split
-    weights = class_weights(fs.labels.index_select(0, torch.as_tensor(split.train, device=dev)), len(classes),
+    fs_neg, train_rows, val_neg, neg_counts = with_negatives(fs, split.train, split.val, config.negatives, config.seed)
+    weights = class_weights(fs_neg.labels.index_select(0, torch.as_tensor(train_rows, device=dev)), len(classes),
                             config.balance)
-    result = yield from scaled(fit(model, one_vs_all_loss(weights), fs, split.train, split.val, config=config,
+    result = yield from scaled(fit(model, one_vs_all_loss(weights), fs_neg, train_rows, val_neg, config=config,
                                    names=labels, stage="experts"), 0.1, 0.97)
     val_rows = split.val or split.train
     probs = stacked_clip_probs(model, fs, val_rows, batch_size=config.batch_size)
@@ -123,6 +131,7 @@ def train_experts(dataset, *, out_dir, classes=None, config: TrainingConfig = Tr
                                                  "best_epoch": result.best_epoch[k], "epochs_run": result.epochs,
                                                  "best_val_loss": result.best_val_loss[k],
                                                  "validation": report.validation[label], "device": describe(dev),
+                                                 "negative_clips": neg_counts,
                                                  "seconds": round(result.seconds, 1)})
             lic = licence if licence is not None else licence_text(data)
             colour = (colours or {}).get(cls) or PALETTE[k % len(PALETTE)]

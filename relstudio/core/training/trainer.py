@@ -44,9 +44,9 @@ def _losses(model, loss_fn, features, rows, config, *, augment, generator, train
     num = den = None
     for start in range(0, rows.shape[0], config.batch_size):
         batch = rows[start:start + config.batch_size]
-        x, _, mask = make_batch(features.db, features.n_frames, batch, features.frontend,
-                                augment=augment if train else None, generator=generator)
         labels = features.labels.index_select(0, batch.to(features.labels.device, non_blocking=True))
+        x, _, mask = make_batch(features.db, features.n_frames, batch, features.frontend,
+                                augment=augment if train else None, generator=generator, labels=labels)
         with torch.set_grad_enabled(train):
             n, d = loss_fn(model, x, mask, labels)
             if train:

@@ -26,7 +26,9 @@ from relstudio.core.training.config import AugmentConfig, TrainingConfig
 from relstudio.core.training.dataset import Dataset
 from relstudio.core.training.publish import publish_folder, slug
 
-PRESETS = {  # name → (description, the TrainingConfig constructor of that preset)
+PRESETS = {  # name → (description, the TrainingConfig constructor of that preset); the first is the default
+    "recommended": ("Recommended (the shipped experts' settings): full augmentation, silence and noise negatives, "
+                    "lr 0.002, batches of 32, up to 150 epochs, patience 25", TrainingConfig.recommended),
     "paper": ("Paper §3.1: Adam lr 0.001, batches of 100, up to 1000 epochs, patience 50, Δ 0.05",
               TrainingConfig.paper),
     "quick": ("Quick (the shipped models' settings): lr 0.002, batches of 32, up to 60 epochs, patience 15",
@@ -35,11 +37,12 @@ PRESETS = {  # name → (description, the TrainingConfig constructor of that pre
 
 
 def preset_config(name: str, **changes) -> TrainingConfig:
-    """The settings of preset ``name`` (``paper`` or ``quick``) with ``changes`` applied (``augment``: a name)."""
+    """The settings of preset ``name`` (a key of :data:`PRESETS`) with ``changes`` applied (``augment``: a
+    name of :data:`~relstudio.core.training.config.AUGMENT_PRESETS`)."""
     augment = changes.pop("augment", None)
-    if augment == "light":
-        changes["augment"] = AugmentConfig.light()
-    elif augment not in (None, "none"):
+    if isinstance(augment, str):
+        changes["augment"] = AugmentConfig.named(augment)
+    elif augment is not None:
         changes["augment"] = augment
     return PRESETS[name][1](**changes)
 

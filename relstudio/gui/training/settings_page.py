@@ -6,6 +6,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QSpinBox, QVBoxLayout, QWizardPage)
 
 from relstudio.core.errors import ParameterError
+from relstudio.core.training.config import AugmentConfig
 from relstudio.core.training.publish import slug
 from relstudio.gui.training.run import PRESETS, TrainingRequest, preset_config
 
@@ -69,6 +70,7 @@ class SettingsPage(QWizardPage):
         self.augment = QComboBox()
         self.augment.addItem("None (paper)", "none")
         self.augment.addItem("Light: random EQ, tilt, time shift, noise", "light")
+        self.augment.addItem("Recommended: gain, EQ, pitch, tempo, crops, mixing, noise, room", "recommended")
         self.device = QComboBox()
         import torch
 
@@ -99,7 +101,7 @@ class SettingsPage(QWizardPage):
         layout.addWidget(adv)
         layout.addWidget(self.error)
         layout.addStretch(1)
-        self.apply_preset("paper")
+        self.apply_preset(next(iter(PRESETS)))
 
     def initializePage(self) -> None:
         summary = self.wiz.classes_page.summary
@@ -125,7 +127,8 @@ class SettingsPage(QWizardPage):
         self.min_delta.setValue(c.min_delta)
         self.batch.setValue(c.batch_size)
         self.lr.setValue(c.learning_rate)
-        self.augment.setCurrentIndex(0)
+        self.augment.setCurrentIndex(self.augment.findData("recommended" if c.augment == AugmentConfig.recommended()
+                                                           else "light" if c.augment == AugmentConfig.light() else "none"))
 
     def config(self):
         """The TrainingConfig of the fields (the preset's other settings unchanged)."""

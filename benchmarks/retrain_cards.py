@@ -1,0 +1,178 @@
+"""Model cards of ``make retrain``: each file's metadata, trained_experts/README.md, docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RULE_NAMES = {"top_segment": "winner of the most relevant segment", "top_window": "winner of the most relevant 1-s window",
+              "sum": "SUM fusion"}
+# The files shipped before this retrain (their cards, and issue 14's measurements on other sources).
+PREVIOUS = {  # measured on 2026-12-01 with the files shipped before (same rules, clips from sources they never heard)
+    "sound": "trained on `main` (one or two packages per class); own group split: SUM 0.839, RELNET 0.726 clip "
+             "accuracy. On the 332 `sound2` clips from packages not in `main`: winner of the most relevant segment "
+             "0.461, of the most relevant 1-s window 0.479, SUM 0.458; organ recall 0.00–0.05",
+    "instrument": "trained on one soundfont (FluidR3). On the rendered GeneralUser and TimGM6mb phrases (240 clips): "
+                  "top segment 0.496, top 1-s window 0.537, SUM 0.558; piano recall 0.10–0.17",
+    "genre": "trained on `genre` (one soundtrack per class); own group split: SUM 0.840. On the 233 `sound2` clips "
+             "from packages not in `genre`: top segment 0.639, top 1-s window 0.627, SUM 0.618 (electronic recall "
+             "0.32); demo 0:00–2:50 called *orchestral* in 84–92 % of its segments",
+}
+
+
+def _f(v) -> str:
+    return "–" if v is None or v != v else f"{v:.3f}"
+
+
+def _cross_table(loso: dict, classes) -> str:
+    lines = ["| rule | accuracy | " + " | ".join(f"{c} recall" for c in classes) + " |",
+             "|---|---:|" + "---:|" * len(classes)]
+    for rule, v in loso["rules"].items():
+        lines.append(f"| {RULE_NAMES[rule]} | {_f(v['accuracy'])} | "
+                     + " | ".join(_f(v["per_class"][c]["recall"]) for c in classes) + " |")
+    return "\n".join(lines)
+
+
+def _table1(rows: list[dict]) -> str:
+    lines = ["| model | MAP@3 with padding | MAP@3 w/o padding | acc. with padding | acc. w/o padding |",
+             "|---|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r['model']} | {_f(r['map@3_padded'])} | {_f(r['map@3'])} | {_f(r['accuracy_padded'])} "
+                     f"| {_f(r['accuracy'])} |")
+    return "\n".join(lines)
+
+
+def _data_table(ds) -> str:
+    from relstudio.core.training.cross_source import source_of
+
+    lines = ["| class | clips | groups | sources |", "|---|---:|---:|---|"]
+    for c in ds.classes:
+        clips = [x for x in ds.clips if x.label == c]
+        srcs = sorted({source_of(x) for x in clips})
+        lines.append(f"| {c} | {len(clips)} | {len({x.group for x in clips})} | {len(srcs)}: {', '.join(srcs)} |")
+    return "\n".join(lines)
+
+
+def family_section(r: dict) -> str:
+    from relstudio.core.training.model_cards import config_text
+
+    ds, loso, g = r["dataset"], r["loso"], r["gain"]
+    classes = list(ds.classes)
+    parts = [f"## {r['title']} — family `{r['name']}` (data: `{ds.name}`)", "",
+             f"Classes: {', '.join(classes)}. Files `{r['name']}-<class>.expert.safetensors`, labels "
+             f"`<class> ({r['name']})`, RELNET `{r['name']}.relnet.safetensors`.", "",
+             f"**Before:** {PREVIOUS[r['name']]}.", "",
+             f"**Now, across sources** ({loso['clips']} clips; sources dealt into {len(loso['folds'])} folds, "
+             "each fold's clips predicted by experts trained without any clip of its sources):", "",
+             _cross_table(loso, classes), "",
+             "Folds: " + "; ".join(f"{j + 1}: {', '.join(f)}" for j, f in enumerate(loso["folds"])) + ".", "",
+             "Per source (clips, accuracy of the most relevant 1-s window): "
+             + ", ".join(f"{s} {v['clips']}/{v['top_window']:.2f}" for s, v in loso["per_source"].items()) + ".", ""]
+    if loso.get("table"):
+        parts += ["Table 1 on the held-out sources (pooled over the folds; padded test: every clip zero-padded to "
+                  f"{r['pad_frames']} frames):", "", _table1(loso["table"]), ""]
+    parts += ["**Data:**", "", _data_table(ds), "",
+              f"**Training (shipped files: every clip, validation 20 % of the groups):** {config_text(r['config'])}; "
+              f"negatives {json.dumps(r['config']['negatives'])}. RELNET: at most "
+              f"{r['classifier_config']['max_epochs']} epochs, patience {r['classifier_config']['patience']}. "
+              f"Wall time {r['wall']:.0f} s (of which across-sources folds {r['wall_loso']:.0f} s).", "",
+              f"**Checks.** Same winner at −12, 0 and +12 dB: {g['same_winner_audible']:.1%} of {g['audible_segments']} "
+              f"audible segments ({g['same_winner']:.1%} of all {g['segments']}; {g['clips']} clips).", ""]
+    return "\n".join(parts)
+
+
+def _cards(r: dict) -> None:
+    from relstudio.core.training.evaluate import expert_class
+    from relstudio.core.training.model_cards import rewrite_classifier_card, rewrite_expert_card
+
+    loso = r["loso"]
+    common = {"family": r["name"], "dataset": r["dataset"].name, "reproduce": "make retrain",
+              "cross_source_folds": loso["folds"], "cross_source_accuracy": {k: v["accuracy"] for k, v in
+                                                                            loso["rules"].items()},
+              "cross_source_table1": loso.get("table"), "gain_check_12db": r["gain"],
+              "training_seconds": round(r["wall"], 1)}
+    for e in r["experts"]:
+        c = expert_class(e)
+        rewrite_expert_card(e.info.path, dict(common, **{"class": c, "cross_source_recall": {
+            k: v["per_class"][c]["recall"] for k, v in loso["rules"].items()}}))
+    rewrite_classifier_card(r["relnet"].info.path, dict(common, relnet_confusion_cross_source=loso.get(
+        "relnet_confusion")), r["experts"])
+
+
+def publish(results: list[dict], *, out: Path, build: Path, quick: bool, total: float, render_s: float,
+            threads: int, demo: dict) -> None:
+    from benchmarks.shipped_data import FAMILIES
+    from relstudio.core.fileio import atomic_write_bytes
+
+    sections = []
+    for r in results:
+        r["title"] = FAMILIES[r["name"]]["title"]
+        _cards(r)
+        for old in list(out.glob(f"{r['name']}-*.expert.safetensors")) + list(out.glob(f"{r['name']}.relnet.safetensors")):
+            old.unlink()
+        for path in [e.info.path for e in r["experts"]] + [r["relnet"].info.path]:
+            atomic_write_bytes(out / path.name, path.read_bytes())
+        sections.append(family_section(r))
+    files = sorted(out.glob("*.safetensors"))
+    fingerprints = {}
+    for r in results:
+        fingerprints.update({e.info.path.name: e.fingerprint for e in r["experts"]})
+        fingerprints[r["relnet"].info.path.name] = r["relnet"].info.fingerprint
+    intro = ["# Shipped experts and RELNETs (model cards)", "",
+             "Written by `make retrain` (`benchmarks/retrain_shipped.py`)" + (" — **QUICK SMOKE RUN, NOT FOR SHIPPING**"
+                                                                             if quick else "") +
+             ". Training data: `../shared/data/sound2` (+ `genre` for the genre family; the demo song's group "
+             "is never used) and instrument phrases rendered by `benchmarks/render_instruments.py` from "
+             "FluidR3, FluidR3Mono, GeneralUser and TimGM6mb. The number that predicts how an expert does on "
+             "*your* music is the across-sources accuracy: every clip is predicted by experts that never heard "
+             "its package or soundfont.", "",
+             f"Folder: {len(files)} files. Whole re-training {total / 60:.1f} min (rendering {render_s:.0f} s) "
+             f"with {threads} torch threads on a 2-core machine shared with other jobs.", "",
+             "Naming: `<family>-<class>.expert.safetensors`, labels `<class> (<family>)`; each RELNET names its "
+             "experts by fingerprint.", ""]
+    demo_md = ["## Demo song (\"Feelings\", never trained on)", "",
+               "Share of audible segments / 1-s windows each class wins:", "",
+               "| viewpoint, part | segments | 1-s windows |", "|---|---|---|"]
+    for k, v in demo.items():
+        demo_md.append(f"| {k} | " + ", ".join(f"{c} {s:.0%}" for c, s in v["segments"].items()) + " | "
+                       + ", ".join(f"{c} {s:.0%}" for c, s in v["windows_1s"].items()) + " |")
+    fp_md = ["", "## Fingerprints", "", "| file | fingerprint |", "|---|---|"] + [
+        f"| `{n}` | `{f}` |" for n, f in fingerprints.items()]
+    text = "\n".join(intro) + "\n" + "\n".join(sections) + "\n" + "\n".join(demo_md + fp_md) + "\n"
+    atomic_write_bytes(out / "README.md", text.encode("utf-8"))
+    summary = {"total_s": total, "render_s": render_s, "fingerprints": fingerprints, "demo": demo,
+               "families": {r["name"]: {"loso": r["loso"], "gain": r["gain"], "wall": r["wall"],
+                                        "wall_loso": r["wall_loso"]} for r in results}}
+    build.mkdir(parents=True, exist_ok=True)
+    (build / "summary.json").write_text(json.dumps(summary, indent=1, default=str))
+    if not quick:
+        _benchmarks(results, total, render_s, threads)
+
+
+def _benchmarks(results: list[dict], total: float, render_s: float, threads: int) -> None:
+    """Replace the "## Training" section of docs/benchmarks.md (other sections untouched)."""
+    from benchmarks.common import machine
+    from relstudio.core.fileio import atomic_write_bytes
+
+    path = ROOT / "docs" / "benchmarks.md"
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    lines = ["## Training", "",
+             f"Measured by `make retrain` on {machine()}, {time.strftime('%Y-%m-%d')}; other engineers' jobs "
+             "shared the 2 cores (load average above 5 much of the time), so times are upper bounds.", "",
+             "| family | clips | wall time (folds + shipped files) | across sources: top segment / top 1-s window / SUM |",
+             "|---|---:|---:|---|"]
+    for r in results:
+        acc = " / ".join(_f(r["loso"]["rules"][k]["accuracy"]) for k in ("top_segment", "top_window", "sum"))
+        lines.append(f"| {r['name']} | {len(r['dataset'])} | {r['wall']:.0f} s ({r['wall_loso']:.0f} s folds) | {acc} |")
+    lines += ["", f"Whole `make retrain` incl. rendering the instruments ({render_s:.0f} s), checks and cards: "
+              f"{total / 60:.1f} min. CUDA: not measured (no GPU was available to this task).", ""]
+    section = "\n".join(lines)
+    start = text.find("## Training")
+    if start < 0:
+        text = text.rstrip("\n") + "\n\n" + section
+    else:
+        end = text.find("\n## ", start + 3)
+        text = text[:start] + section + ("\n" + text[end + 1:] if end >= 0 else "")
+    atomic_write_bytes(path, text.encode("utf-8"))
