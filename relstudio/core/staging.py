@@ -4,9 +4,13 @@ A run writing several files (``relstudio train --out DIR``) writes them into a
 hidden folder ``.DIR.staging-PID-XXXX`` beside ``DIR`` and moves them in only
 when it finished (:func:`staged_output`). If ``DIR`` did not exist, or was
 empty, the move is one ``rename`` of the folder: the library sees either the
-complete output or nothing. Into an existing, non-empty ``DIR`` the files
-are renamed one by one (experts last, so a report never describes missing
-models).
+complete output or nothing. Into an existing, non-empty ``DIR`` of plain files,
+the files the run did not write are hard-linked into the staging folder, then
+``DIR`` is renamed aside (``.DIR.old-PID``) and the staging folder renamed in:
+a run killed between those two renames leaves the old ``DIR`` hidden aside,
+and :func:`clean_stale` puts it back. (A ``DIR`` holding sub-folders, or on a
+file system without hard links, gets the files renamed in one by one, experts
+last, so a report never describes missing models.)
 
 Hidden names (``.NAME.…tmp`` temp files of :func:`atomic_write_bytes`, staging
 folders) are never listed by the library; :func:`clean_stale` removes those
@@ -27,6 +31,7 @@ from relstudio.core.errors import ParameterError
 from relstudio.core.fileio import UMASK
 
 STAGING_MARK = ".staging-"
+ASIDE_MARK = ".old-"
 STALE_TMP_SECONDS = 3600
 
 
@@ -64,13 +69,22 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def _staging_pid(name: str) -> int | None:
-    if not name.startswith(".") or STAGING_MARK not in name:
+def _marked_pid(name: str, mark: str) -> int | None:
+    if not name.startswith(".") or mark not in name:
         return None
     try:
-        return int(name.rsplit(STAGING_MARK, 1)[1].split("-", 1)[0])
+        return int(name.rsplit(mark, 1)[1].split("-", 1)[0])
     except ValueError:
         return None
+
+
+def _restore_aside(path: Path) -> None:
+    """A folder a killed run set aside (``.DIR.old-PID``): back to ``DIR`` when that is missing, else removed."""
+    target = path.with_name(path.name[1:].rsplit(ASIDE_MARK, 1)[0])
+    if target.exists():
+        shutil.rmtree(path)
+    else:
+        os.replace(path, target)
 
 
 def clean_stale(folder) -> list[Path]:
@@ -82,9 +96,13 @@ def clean_stale(folder) -> list[Path]:
     now = time.time()
     for path in list(folder.rglob(".*")):
         try:
-            pid = _staging_pid(path.name)
+            pid = _marked_pid(path.name, STAGING_MARK)
+            aside = _marked_pid(path.name, ASIDE_MARK)
             if pid is not None and path.is_dir() and not _pid_alive(pid):
                 shutil.rmtree(path)
+                removed.append(path)
+            elif aside is not None and path.is_dir() and not _pid_alive(aside):
+                _restore_aside(path)
                 removed.append(path)
             elif path.name.endswith(".tmp") and path.is_file() and now - path.stat().st_mtime > STALE_TMP_SECONDS:
                 path.unlink()
@@ -100,10 +118,31 @@ def _move_in(staging: Path, out: Path) -> None:
             out.rmdir()
         os.replace(staging, out)
         return
+    if _swap_in(staging, out):
+        return
     files = sorted(staging.iterdir(), key=lambda p: (p.name.endswith(".safetensors"), p.name))
     for src in files:  # the report first, model files last
         os.replace(src, out / src.name)
     staging.rmdir()
+
+
+def _swap_in(staging: Path, out: Path) -> bool:
+    """Replace the folder ``out`` of plain files by ``staging`` plus ``out``'s other files; False when it can't."""
+    others = [p for p in out.iterdir() if not (staging / p.name).exists()]
+    if any(p.is_dir() or not p.is_file() for p in others):
+        return False
+    try:
+        for p in others:
+            os.link(p, staging / p.name)
+    except OSError:
+        for p in others:
+            (staging / p.name).unlink(missing_ok=True)
+        return False
+    aside = out.with_name(f".{out.name}{ASIDE_MARK}{os.getpid()}")
+    os.replace(out, aside)
+    os.replace(staging, out)
+    shutil.rmtree(aside, ignore_errors=True)
+    return True
 
 
 @contextmanager
