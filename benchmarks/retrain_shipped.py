@@ -120,10 +120,9 @@ def run_family(name: str, data_dir: Path, render_dir: Path, build: Path, quick: 
 
 
 def main(argv=None) -> int:
-    import torch
-
     from benchmarks.render_instruments import default_out, render
     from benchmarks.retrain_cards import publish
+    from relstudio.core.threads import pin_threads
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data"), help="the shared data sets")
@@ -135,7 +134,7 @@ def main(argv=None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--fresh", action="store_true", help="decode every clip again (empty the feature cache)")
     args = parser.parse_args(argv)
-    torch.set_num_threads(args.threads)
+    pin_threads(args.threads)  # analyses between trainings must not re-size the threads: same weights twice
 
     data_dir, build, out = Path(args.data), Path(args.build), Path(args.out)
     if args.quick and args.out == str(ROOT / "trained_experts"):

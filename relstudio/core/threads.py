@@ -113,7 +113,7 @@ def read_sample() -> CpuSample | None:
 
 
 _lock = threading.Lock()
-_state: dict = {"sample": None, "load": 0.0, "ceiling": 0}
+_state: dict = {"sample": None, "load": 0.0, "ceiling": 0, "pinned": 0}
 
 
 def others_load() -> float:
@@ -156,11 +156,27 @@ def set_ceiling(threads: int) -> int:
     return previous
 
 
+def pin_threads(threads: int) -> None:
+    """Exactly ``threads`` torch threads from now on, whatever the load (0: size them again).
+
+    For runs that must repeat bit for bit (``make retrain``): the number of
+    threads changes the order of float sums, so a run sized by the load gives
+    other weights than the same run on a quiet machine.
+    """
+    if not isinstance(threads, int) or threads < 0:
+        raise ParameterError(f"threads must be a whole number ≥ 0 (0: sized by the load), got {threads!r}")
+    _state["pinned"] = threads
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)
+
+
 def fit_torch_threads(*, limit: int = 0) -> int:
     """Size torch's intra-op threads (in the calling thread) for the load now; returns the number."""
     import torch
 
-    n = current_plan(limit=limit).torch
+    n = _state.get("pinned") or current_plan(limit=limit).torch
     if torch.get_num_threads() != n:
         torch.set_num_threads(n)
     return n

@@ -134,3 +134,20 @@ def test_analyze_sizes_torch_threads_in_the_thread_that_runs_it(tmp_path):
     finally:
         threads.set_ceiling(previous)
     assert seen["threads"] == 1
+
+
+def test_pinned_threads_are_not_resized_by_the_load(monkeypatch):
+    import torch
+
+    from relstudio.core import threads
+
+    before = torch.get_num_threads()
+    monkeypatch.setattr(threads, "others_load", lambda: 1000.0)  # every core busy: sizing would pick 1
+    try:
+        threads.pin_threads(2)
+        assert threads.fit_torch_threads() == 2 and torch.get_num_threads() == 2
+        threads.pin_threads(0)
+        assert threads.fit_torch_threads() == 1
+    finally:
+        threads.pin_threads(0)
+        torch.set_num_threads(before)
