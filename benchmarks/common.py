@@ -23,11 +23,13 @@ def machine() -> str:
 
     cpu = platform.processor() or platform.machine()
     gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU"
-    from relstudio.core.threads import machine_cores
+    from relstudio.core.threads import machine_cores, pinned_threads
 
     policy = os.environ.get("OMP_WAIT_POLICY", "unset")
-    return (f"{platform.node()} · {cpu} · {machine_cores()} cores · torch {torch.__version__}, threads sized per "
-            f"analysis (core/threads.py), OMP_WAIT_POLICY={policy} · {gpu}")
+    threads = (f"{pinned_threads()} torch threads (pinned)" if pinned_threads()
+               else "threads sized per analysis (core/threads.py)")
+    return (f"{platform.node()} · {cpu} · {machine_cores()} cores · torch {torch.__version__}, {threads}, "
+            f"OMP_WAIT_POLICY={policy} · {gpu}")
 
 
 def test_track(seconds: float, *, channels: int = 2, rate: int = 44100, fmt: str = "wav") -> Path:

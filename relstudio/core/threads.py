@@ -172,6 +172,11 @@ def pin_threads(threads: int) -> None:
         torch.set_num_threads(threads)
 
 
+def pinned_threads() -> int:
+    """The number :func:`pin_threads` fixed (0: sized by the load)."""
+    return _state["pinned"]
+
+
 def fit_torch_threads(*, limit: int = 0) -> int:
     """Size torch's intra-op threads (in the calling thread) for the load now; returns the number."""
     import torch
