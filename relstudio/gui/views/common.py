@@ -191,6 +191,11 @@ class TimePlot(pg.PlotWidget):
     def pixel_width(self) -> int:
         return max(16, int(self.vb.width()))
 
+    def seconds_per_pixel(self) -> float:
+        """How many seconds one screen pixel spans at the current zoom."""
+        x0, x1 = self.visible_range()
+        return (x1 - x0) / self.pixel_width()
+
     def _inside(self, scene_pos) -> bool:
         return self.vb.sceneBoundingRect().contains(scene_pos)
 

@@ -82,7 +82,7 @@ class ReviewOverlay:
         if not self.labels:
             return
         x0, x1 = self.plot.visible_range()
-        per_px = (x1 - x0) / self.plot.pixel_width()
+        per_px = self.plot.seconds_per_pixel()
         metrics = QFontMetrics(small_font())
         right = float("-inf")
         for centre, label in self.labels:
@@ -108,8 +108,7 @@ class ContributionOverlay:
         self.passages = [p for p, _share in self.doc.classification.highlighted]
         if not self.passages:
             return
-        x0, x1 = self.plot.visible_range()
-        near = (x1 - x0) / self.plot.pixel_width() * 40  # tags closer than ~40 px share one
+        near = self.plot.seconds_per_pixel() * 40  # tags closer than ~40 px share one
         tags = []  # [centre sum, count, ranks]
         for rank, p in sorted(enumerate(self.passages, start=1), key=lambda rp: rp[1].start):
             c = (p.start + p.end) / 2

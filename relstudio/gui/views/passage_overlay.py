@@ -75,7 +75,7 @@ class PassageOverlay:
         if not self.silence_labels:
             return
         x0, x1 = self.plot.visible_range()
-        per_px = (x1 - x0) / self.plot.pixel_width()
+        per_px = self.plot.seconds_per_pixel()
         need = (QFontMetrics(_font()).horizontalAdvance("silence") + 8) * per_px
         for a, b, label in self.silence_labels:
             label.setVisible(min(b, x1) - max(a, x0) >= need)
