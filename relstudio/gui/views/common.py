@@ -15,8 +15,10 @@ import math
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGraphicsItem
 
 from relstudio.gui import theme
+from relstudio.gui.views.time_grid import TimeGrid
 
 AXIS_WIDTH = 68
 # (major, minor) tick steps in seconds, finest first
@@ -121,7 +123,6 @@ class TimePlot(pg.PlotWidget):
         item.setMenuEnabled(False)
         item.hideButtons()
         item.setMouseEnabled(x=True, y=False)
-        item.showGrid(x=True, y=False, alpha=0.12)
         self.vb = item.getViewBox()
         left = item.getAxis("left")
         left.setWidth(AXIS_WIDTH)
@@ -131,6 +132,10 @@ class TimePlot(pg.PlotWidget):
             ax.setTextPen(pg.mkPen(theme.TEXT_DIM))
         if title:
             left.setLabel(title, color=theme.TEXT_DIM)
+        # the value axis does not change while the time range does: paint it from a cached pixmap
+        left.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.grid = TimeGrid(self.vb, item.getAxis("bottom"))  # cheaper than the axis's own grid
+        self.addItem(self.grid, ignoreBounds=True)
         self.cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(theme.CURSOR, width=1.5))
         self.cursor.setZValue(50)
         self.addItem(self.cursor, ignoreBounds=True)
@@ -150,12 +155,19 @@ class TimePlot(pg.PlotWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
     def on_view_change(self, slot) -> QTimer:
-        """Call ``slot`` once per event-loop pass after the visible range or the size changed."""
+        """Call ``slot`` when the visible range changed (at once, so the next paint shows it: a deferred call
+        painted every view twice per pan or zoom step) and once per event-loop pass after a resize."""
         timer = QTimer(self)
         timer.setSingleShot(True)
         timer.setInterval(0)
         timer.timeout.connect(slot)
-        self.vb.sigXRangeChanged.connect(lambda *_: timer.start())
+
+        def now(*_):
+            timer.stop()
+            self.vb.updateMatrix()  # now, not in the paint: items that follow the transform change before it
+            slot()
+
+        self.vb.sigXRangeChanged.connect(now)
         self.vb.sigResized.connect(lambda *_: timer.start())
         return timer
 

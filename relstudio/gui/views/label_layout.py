@@ -59,9 +59,11 @@ def place_labels(labels, *, bounds: Rect, obstacles=(), gap: float = 3.0, limit:
         if len(placed) < limit and lab.width <= bounds[2] and lab.height <= bounds[3]:
             x = clamp_x(lab.x - lab.width / 2, lab.width, bounds)
             y = min(lab.y - gap, bounds[1] + bounds[3]) - lab.height
+            # only boxes sharing this label's columns can be hit, whatever its height
+            column = [r for r in placed + fixed if r[0] < x + lab.width + 1.0 and x < r[0] + r[2] + 1.0]
             while y >= top:
                 box = (x, y, lab.width, lab.height)
-                hit = [r for r in placed + fixed if overlaps(box, r, gap=1.0)]
+                hit = [r for r in column if overlaps(box, r, gap=1.0)]
                 if not hit:
                     spot = box
                     break

@@ -27,47 +27,57 @@ def _font():
 
 
 class PassageOverlay:
+    """Four bar items (passage shade and strip, silence shade and strip) and the *silence* labels, reused."""
+
     def __init__(self, plot, doc):
         self.plot, self.doc = plot, doc
-        self.items: list = []
+        self.bar_items: list = []  # shade, edge, grey, strip
+        self.label_pool: list = []  # TextItems, the first len(silence_labels) in use
         self.silence_labels: list = []  # (start, end, TextItem)
         self.passages: tuple = ()  # drawn (tests read them)
         self.silent: list[tuple[float, float]] = []
+        for colour, alpha, z in ((theme.THRESHOLD, 30, 4), (theme.THRESHOLD, 190, 30), (SILENCE_GREY, 34, 4),
+                                 (SILENCE_GREY, 150, 30)):
+            brush = QColor(colour)
+            brush.setAlpha(alpha)
+            item = pg.BarGraphItem(x=[], width=[], y0=[], height=[], brush=brush, pen=None)
+            item.setZValue(z)
+            item.hide()
+            plot.addItem(item, ignoreBounds=True)
+            self.bar_items.append(item)
 
-    def _add(self, item, z: float) -> None:
-        item.setZValue(z)
-        self.plot.addItem(item, ignoreBounds=True)
-        self.items.append(item)
-
-    def _bars(self, spans, *, y0: float, height: float, colour: QColor, z: float) -> None:
+    @staticmethod
+    def _bars(item, spans, *, y0: float, height: float) -> None:
         if spans:
-            self._add(pg.BarGraphItem(x=[(a + b) / 2 for a, b in spans], width=[b - a for a, b in spans],
-                                      y0=[y0] * len(spans), height=[height] * len(spans), brush=colour, pen=None), z)
+            item.setOpts(x=[(a + b) / 2 for a, b in spans], width=[b - a for a, b in spans], y0=[y0] * len(spans),
+                         height=[height] * len(spans))
+            item.show()
+        elif item.isVisible():
+            item.setOpts(x=[], width=[], y0=[], height=[])
+            item.hide()
+
+    def _label(self, i: int):
+        while len(self.label_pool) <= i:
+            label = pg.TextItem("silence", color=SILENCE_GREY, anchor=(0.5, 1.0))
+            label.setFont(_font())
+            label.setZValue(31)
+            self.plot.addItem(label, ignoreBounds=True)
+            self.label_pool.append(label)
+        return self.label_pool[i]
 
     def refresh(self) -> None:
-        for item in self.items:
-            self.plot.removeItem(item)
-        self.items, self.silence_labels = [], []
         state = self.doc.relevance
         self.passages = state.passages()
         self.silent = state.silent_spans()
         spans = [(p.start, p.end) for p in self.passages]
-        shade, edge, grey, strip = (QColor(theme.THRESHOLD), QColor(theme.THRESHOLD), QColor(SILENCE_GREY),
-                                    QColor(SILENCE_GREY))
-        shade.setAlpha(30)
-        edge.setAlpha(190)
-        grey.setAlpha(34)
-        strip.setAlpha(150)
-        self._bars(spans, y0=0.0, height=HEIGHT, colour=shade, z=4)
-        self._bars(spans, y0=-EDGE, height=EDGE, colour=edge, z=30)
-        self._bars(self.silent, y0=0.0, height=HEIGHT, colour=grey, z=4)
-        self._bars(self.silent, y0=-EDGE, height=EDGE, colour=strip, z=30)
-        for a, b in self.silent:
-            label = pg.TextItem("silence", color=SILENCE_GREY, anchor=(0.5, 1.0))
-            label.setFont(_font())
-            label.setPos((a + b) / 2, 0.035)
-            self._add(label, 31)
-            self.silence_labels.append((a, b, label))
+        shade, edge, grey, strip = self.bar_items
+        self._bars(shade, spans, y0=0.0, height=HEIGHT)
+        self._bars(edge, spans, y0=-EDGE, height=EDGE)
+        self._bars(grey, self.silent, y0=0.0, height=HEIGHT)
+        self._bars(strip, self.silent, y0=-EDGE, height=EDGE)
+        self.silence_labels = [(a, b, self._label(i)) for i, (a, b) in enumerate(self.silent)]
+        for label in self.label_pool[len(self.silent):]:
+            label.hide()
         self.thin()
 
     def thin(self) -> None:

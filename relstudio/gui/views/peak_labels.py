@@ -17,6 +17,7 @@ from relstudio.gui.views.label_layout import Label, place_labels
 from relstudio.gui.views.overlays import small_font
 
 MAX_LABELS = 40
+CANDIDATES = 4 * MAX_LABELS  # the best passages in view that may get a label
 PAD_X, PAD_Y = 8, 8  # pixels a TextItem adds around its text (document margins)
 
 
@@ -28,8 +29,10 @@ class PeakLabels:
     def __init__(self, plot, doc):
         self.plot, self.doc = plot, doc
         self.items: list[pg.TextItem] = []
+        self.shown: list[tuple[str, str] | None] = []  # (text, colour) each item shows: set again only on change
         self.passages: list = []  # the passage each shown label names, in the order of ``items``
         self.metrics = QFontMetrics(label_font())
+        self._ranked: tuple = (None, [])  # (the passages, them best first)
 
     def _item(self, i: int) -> pg.TextItem:
         while len(self.items) <= i:
@@ -38,6 +41,7 @@ class PeakLabels:
             item.setZValue(35)
             self.plot.addItem(item, ignoreBounds=True)
             self.items.append(item)
+            self.shown.append(None)
         return self.items[i]
 
     def layout(self, *, obstacles=()) -> None:
@@ -47,20 +51,27 @@ class PeakLabels:
         if view is not None and cur is not None:
             vb = self.plot.vb
             x0, x1 = self.plot.visible_range()
-            visible = [p for p in rank_passages(view.passages) if p.end > x0 and p.start < x1 and p.winner >= 0]
-            names = [self.doc.roster.display_label(cur.experts[p.winner].fingerprint) for p in visible]
+            if self._ranked[0] is not view.passages:  # ranked once per set of passages, not per pan step
+                self._ranked = (view.passages, rank_passages(view.passages))
+            visible = [p for p in self._ranked[1] if p.end > x0 and p.start < x1 and p.winner >= 0]
+            visible = visible[:CANDIDATES]
+            names = {w: self.doc.roster.display_label(cur.experts[w].fingerprint) for w in {p.winner for p in visible}}
+            widths = {w: self.metrics.horizontalAdvance(n) + PAD_X for w, n in names.items()}
+            m, height = vb.childTransform(), self.metrics.height() + PAD_Y  # view → pixels, for every label at once
             wanted = []
-            for p, name in zip(visible, names):
-                at = vb.mapFromView(QPointF(min(max(p.peak_time, x0), x1), p.peak))
-                wanted.append(Label(at.x(), at.y(), self.metrics.horizontalAdvance(name) + PAD_X,
-                                    self.metrics.height() + PAD_Y))
+            for p in visible:
+                t = min(max(p.peak_time, x0), x1)
+                wanted.append(Label(m.m11() * t + m.m21() * p.peak + m.dx(), m.m12() * t + m.m22() * p.peak + m.dy(),
+                                    widths[p.winner], height))
             bounds = (0.0, 0.0, float(vb.width()), float(vb.height()))
             spots = place_labels(wanted, bounds=bounds, obstacles=obstacles, limit=MAX_LABELS)
-            chosen = [(p, name, spot) for p, name, spot in zip(visible, names, spots) if spot is not None]
+            chosen = [(p, names[p.winner], spot) for p, spot in zip(visible, spots) if spot is not None]
         for i, (p, name, (x, y, _w, _h)) in enumerate(chosen):
             item = self._item(i)
-            ref = cur.experts[p.winner]
-            item.setText(name, color=self.doc.roster.colour(ref.fingerprint))
+            look = (name, self.doc.roster.colour(cur.experts[p.winner].fingerprint))
+            if self.shown[i] != look:
+                item.setText(*look)
+                self.shown[i] = look
             item.setPos(self.plot.vb.mapToView(QPointF(x, y)))
             item.show()
         for item in self.items[len(chosen):]:

@@ -101,17 +101,13 @@ class RelevanceView(TimePlot):
     def refresh(self) -> None:
         doc = self.doc
         view, cur = doc.relevance.view(), doc.relevance.segments()
-        for b in self.bars:
-            self.removeItem(b)
-        self.bars = []
         self.threshold_line.blockSignals(True)
         self.threshold_line.setValue(doc.threshold)
         self.threshold_line.blockSignals(False)
-        self._threshold_moved(self.threshold_line)
+        self._threshold_moved(self.threshold_line, relabel=False)  # refresh_visible lays the labels out once
         self.threshold_line.setVisible(view is not None)
         self.message.setText("" if view is not None else self._empty_text(cur))
-        if view is not None:
-            self._draw_bars(view, cur)
+        self._draw_bars(view, cur)
         win = view.windows if view is not None else None
         self.sources[self.curve] = (win.times.mean(axis=1), win.relevance) if win is not None else EMPTY
         segmentwise = doc.relevance.settings.window_seconds is None
@@ -142,23 +138,35 @@ class RelevanceView(TimePlot):
             self.message.setText(self._empty_text(self.doc.relevance.segments()))
 
     def _draw_bars(self, view, cur) -> None:
-        win = view.windows
-        x = win.times.mean(axis=1)
-        res = self.doc.relevance.settings.window_seconds
-        width = (win.times[:, 1] - win.times[:, 0]) if res else np.full(win.n_windows, cur.frontend.segment_hop_seconds)
-        inside = np.zeros(win.n_windows, bool)
-        for p in view.passages:
-            inside[p.first:p.stop] = True
-        for i, ref in enumerate(cur.experts):
-            colour = QColor(self.doc.roster.colour(ref.fingerprint))
-            for sel, alpha in ((win.winners == i) & inside, 215), ((win.winners == i) & ~inside, 80):
-                if sel.any():
-                    colour.setAlpha(alpha)
-                    bar = pg.BarGraphItem(x=x[sel], height=win.relevance[sel], width=width[sel],
-                                          brush=QColor(colour), pen=None)
-                    bar.setZValue(10)
-                    self.addItem(bar)
-                    self.bars.append(bar)
+        """One bar per window in its winner's colour (bright inside a passage); the bar items are reused."""
+        groups = []
+        if view is not None:
+            win = view.windows
+            x = win.times.mean(axis=1)
+            res = self.doc.relevance.settings.window_seconds
+            width = (win.times[:, 1] - win.times[:, 0]) if res else np.full(win.n_windows,
+                                                                              cur.frontend.segment_hop_seconds)
+            inside = np.zeros(win.n_windows, bool)
+            for p in view.passages:
+                inside[p.first:p.stop] = True
+            for i, ref in enumerate(cur.experts):
+                colour = QColor(self.doc.roster.colour(ref.fingerprint))
+                for sel, alpha in ((win.winners == i) & inside, 215), ((win.winners == i) & ~inside, 80):
+                    if sel.any():
+                        colour.setAlpha(alpha)
+                        groups.append((x[sel], win.relevance[sel], width[sel], QColor(colour)))
+        while len(self.bars) < len(groups):
+            bar = pg.BarGraphItem(x=[], height=[], width=[], pen=None)
+            bar.setZValue(10)
+            self.addItem(bar)
+            self.bars.append(bar)
+        for bar, (x, height, width, colour) in zip(self.bars, groups):
+            bar.setOpts(x=x, height=height, width=width, brush=colour, pen=None)
+            bar.show()
+        for bar in self.bars[len(groups):]:
+            if bar.isVisible():
+                bar.setOpts(x=[], height=[], width=[])
+                bar.hide()
 
     def refresh_visible(self) -> None:
         """Redraw what depends on the visible range and size: curves (thinned to screen maxima), labels, card."""
@@ -209,13 +217,13 @@ class RelevanceView(TimePlot):
                             self.doc.roster.display_label(ref.fingerprint)))
         self.legend.set_entries(entries, width=self.pixel_width())
 
-    def _threshold_moved(self, line) -> None:
+    def _threshold_moved(self, line, relabel: bool = True) -> None:
         """The threshold label: its value and the share of the track the passages at it cover."""
         value = float(line.value())
         share = self.doc.relevance.share_at(value) if self.doc.relevance.view() is not None else 0.0
         note = self.doc.threshold_note if abs(value - self.doc.threshold) < 1e-9 else ""  # "(top 10 %)" until moved
         line.label.setFormat(f"threshold {{value:.2f}}{note} · passages: {100 * share:.3g} % of the track")
-        if hasattr(self, "labels"):
+        if relabel and hasattr(self, "labels"):
             self.refresh_labels()
 
     def threshold_label_rect(self):

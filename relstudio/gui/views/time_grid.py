@@ -1,0 +1,54 @@
+"""Faint vertical lines at the time axis's major and minor ticks, drawn cheaply.
+
+pyqtgraph's own grid is drawn by the axis item with a translucent pen over the
+whole plot: about 4 ms a frame per view in Qt's raster engine, the largest cost
+of a pan or zoom step. This item draws the same lines with opaque pens (the
+translucent colour already blended with the plot's background), without
+antialiasing, in one ``drawLines`` call per tick level.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import QLineF, QRectF
+from PySide6.QtGui import QColor, QPainter, QPen
+
+from relstudio.gui import theme
+
+
+def blend(colour: str, background: str, alpha: float) -> QColor:
+    """``colour`` at opacity ``alpha`` over ``background``, as one opaque colour."""
+    a, b = QColor(colour), QColor(background)
+    return QColor(*(round(alpha * x + (1 - alpha) * y) for x, y in
+                    ((a.red(), b.red()), (a.green(), b.green()), (a.blue(), b.blue()))))
+
+
+class TimeGrid(pg.GraphicsObject):
+    """Grid lines at ``axis``'s tick positions over the visible part of ``view`` (a ViewBox)."""
+
+    def __init__(self, view, axis, *, alpha: float = 0.12):
+        super().__init__()
+        self.view, self.axis = view, axis
+        self.pens = [QPen(blend(theme.TEXT_DIM, theme.PLOT_BG, alpha * f), 0) for f in (1.0, 0.55)]
+        for pen in self.pens:
+            pen.setCosmetic(True)
+        self.setZValue(-50)  # under every curve, bar and image
+        view.sigXRangeChanged.connect(lambda *_: self.prepareGeometryChange())
+
+    def boundingRect(self) -> QRectF:
+        return self.view.viewRect()
+
+    def lines_at(self) -> list[list[float]]:
+        """Tick times per level (major first) of the visible range, as the axis places them."""
+        (x0, x1), width = self.view.viewRange()[0], max(1.0, float(self.view.width()))
+        return [list(values) for _spacing, values in self.axis.tickValues(x0, x1, width)]
+
+    def paint(self, painter: QPainter, *_):
+        r = self.view.viewRect()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        done = set()
+        for level, values in enumerate(self.lines_at()[:2]):
+            xs = [x for x in values if x not in done]
+            done.update(xs)
+            painter.setPen(self.pens[min(level, 1)])
+            painter.drawLines([QLineF(x, r.top(), x, r.bottom()) for x in xs])
