@@ -76,7 +76,7 @@ class Analysis:
         All 1 when the levels are unknown or ``settings.audibility`` is off; 0 past ``known_segments``.
         """
         weights = np.ones(self.n_segments) if self.levels_db is None else \
-            evidence_weights(self.levels_db, settings=self.settings)
+            evidence_weights(self.levels_db, settings=self.settings, segment_seconds=self.frontend.segment_hop_seconds)
         if self.known_segments is not None:  # partial: the segments not analysed yet are empty
             weights = np.where(np.arange(self.n_segments) < self.known_segments, weights, 0.0)
         return weights

@@ -9,7 +9,9 @@ reference is a high percentile of those levels; a segment below the floor
     floor = max(reference + relative_floor_db, absolute_floor_db)
 
 carries no evidence (weight 0), and the weight rises linearly to 1 over
-``ramp_db`` above the floor.
+``ramp_db`` above the floor. A fade-in or fade-out (the track's ends outside
+its *body*, the segments within ``fade_db`` of the reference) carries evidence
+in proportion to its level between the body's and the floor (:func:`fade_weights`).
 
 Long tracks: :func:`segment_levels_db` takes a segment range, and each
 segment's level depends only on its own samples (computed in blocks aligned to
@@ -31,6 +33,7 @@ from relstudio.core.errors import ParameterError
 from relstudio.core.paged_pcm import release_pages
 from relstudio.core.relevance_settings import RelevanceSettings
 
+SEGMENT_SECONDS = 5 * 1024 / 44100  # segment hop of the default front end (pool stride × hop / rate)
 MIN_DB = -200.0  # level of digital silence (and of a segment that reads no samples)
 _BLOCK = 256  # segments per internal block (aligned to multiples of _BLOCK)
 
@@ -122,7 +125,7 @@ def audibility_floor_db(*, reference_db: float, settings: RelevanceSettings) -> 
 
 
 def evidence_weights(levels_db, *, settings: RelevanceSettings | None = None,
-                     reference_db: float | None = None) -> np.ndarray:
+                     reference_db: float | None = None, segment_seconds: float = SEGMENT_SECONDS) -> np.ndarray:
     """Evidence weight in [0, 1] per segment from its level.
 
     Parameters
@@ -130,29 +133,61 @@ def evidence_weights(levels_db, *, settings: RelevanceSettings | None = None,
     levels_db : array, shape (n_segments,)
         Segment levels in dBFS (:func:`segment_levels_db`), the whole track.
     settings : RelevanceSettings
-        Floors, ramp and reference percentile (default settings when omitted).
+        Floors, ramp, fades and reference percentile (default settings when omitted).
         With ``audibility=False`` every weight is 1.
     reference_db : float, optional
         The loud reference; by default :func:`loud_reference_db` of ``levels_db``.
+    segment_seconds : float
+        Seconds from one segment to the next (``FrontendConfig.segment_hop_seconds``), to measure fades.
 
     Returns
     -------
     weights : float64 array, shape (n_segments,)
-        0 at or below the floor, linear up to 1 at ``floor + ramp_db``.
+        0 at or below the floor, linear up to 1 at ``floor + ramp_db``; times :func:`fade_weights`.
     """
     settings = RelevanceSettings() if settings is None else settings
     lv = np.asarray(levels_db, np.float64)
     if lv.ndim != 1 or (lv.size and not np.isfinite(lv).all()):
         raise ParameterError(f"levels must be finite dB values of shape (n_segments,), got shape {lv.shape}")
+    if not segment_seconds > 0:
+        raise ParameterError(f"segment_seconds must be > 0, got {segment_seconds!r}")
     if not settings.audibility:
         return np.ones(lv.size)
     if reference_db is None:
         reference_db = loud_reference_db(lv, percentile=settings.reference_percentile)
     floor = audibility_floor_db(reference_db=reference_db, settings=settings)
-    return np.clip((lv - floor) / settings.ramp_db, 0.0, 1.0)
+    weights = np.clip((lv - floor) / settings.ramp_db, 0.0, 1.0)
+    if settings.fade_db > 0:
+        weights *= fade_weights(lv, body_db=reference_db - settings.fade_db, floor_db=floor,
+                                max_segments=int(settings.fade_seconds / segment_seconds))
+    return weights
+
+
+def fade_weights(levels_db, *, body_db: float, floor_db: float, max_segments: int) -> np.ndarray:
+    """Evidence factor of a fade-in and a fade-out.
+
+    The audible segments (above ``floor_db``) before the first and after the last segment at or
+    above ``body_db`` form the track's opening and ending; each that is at most ``max_segments``
+    long is a fade and its segments get ``(level − floor) / (body − floor)``, clipped to [0, 1].
+    Every other segment — a quiet passage between two body segments, a long quiet opening — gets 1.
+    A fade's level-normalised features look like the music at full level while the music is
+    leaving (or not yet there): its evidence fades with it.
+    """
+    lv = np.asarray(levels_db, np.float64)
+    out = np.ones(lv.size)
+    body, audible = np.flatnonzero(lv >= body_db), np.flatnonzero(lv > floor_db)
+    if not body.size or body_db <= floor_db:
+        return out
+    ramp = np.clip((lv - floor_db) / (body_db - floor_db), 0.0, 1.0)
+    first, last = int(body[0]), int(body[-1])
+    if first - int(audible[0]) <= max_segments:
+        out[:first] = ramp[:first]
+    if int(audible[-1]) - last <= max_segments:
+        out[last + 1:] = ramp[last + 1:]
+    return out
 
 
 def track_evidence(samples, *, frontend, settings: RelevanceSettings | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``(levels_db, weights)``, each ``(n_segments,)``, for a whole mono track in one call."""
     levels = segment_levels_db(samples, frontend=frontend)
-    return levels, evidence_weights(levels, settings=settings)
+    return levels, evidence_weights(levels, settings=settings, segment_seconds=frontend.segment_hop_seconds)

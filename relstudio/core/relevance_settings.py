@@ -26,6 +26,8 @@ _RANGES = {
     "relative_floor_db": (-120.0, 0.0),
     "absolute_floor_db": (-200.0, 0.0),
     "ramp_db": (0.0, 40.0),
+    "fade_db": (0.0, 60.0),
+    "fade_seconds": (0.0, 600.0),
     "reference_percentile": (1.0, 100.0),
     "min_gap": (0.0, 60.0),
     "min_passage": (0.0, 600.0),
@@ -48,6 +50,14 @@ class RelevanceSettings:
         A segment below this level carries no evidence whatever the track (dBFS; default −70).
     ramp_db : float
         Evidence rises linearly from 0 at the floor to 1 this many dB above it (default 6).
+    fade_db : float
+        The track's *body* is every segment within this many dB of its loud
+        reference; audible segments before the first and after the last body
+        segment — a fade-in or fade-out when they last at most ``fade_seconds`` —
+        carry evidence falling linearly in dB from 1 at the body level to 0 at the
+        floor (default 10; 0 turns it off).
+    fade_seconds : float
+        The longest fade (default 20 s): a longer quiet opening or ending is music, not a fade.
     reference_percentile : float
         The loud reference is this percentile of the track's segment levels (default 95).
     resolution : "segment" or float
@@ -65,6 +75,8 @@ class RelevanceSettings:
     relative_floor_db: float = -45.0
     absolute_floor_db: float = -70.0
     ramp_db: float = 6.0
+    fade_db: float = 10.0
+    fade_seconds: float = 20.0
     reference_percentile: float = 95.0
     resolution: float | str = 1.0
     min_gap: float = 0.5

@@ -11,7 +11,7 @@ Typical use with an :class:`~relstudio.core.analysis.Analysis` ``a`` and its
 clip's samples::
 
     levels = segment_levels_db(samples, frontend=a.frontend)       # chunk by chunk for long tracks
-    weights = evidence_weights(levels, settings=settings)
+    weights = evidence_weights(levels, settings=settings, segment_seconds=a.frontend.segment_hop_seconds)
     view = relevance_view(probs=a.probs, weights=weights, times=a.times, centres=a.centres,
                           duration=a.duration, settings=settings)
     for p in view.passages: ...

@@ -3,8 +3,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from relstudio.core.audibility import (MIN_DB, evidence_weights, loud_reference_db, segment_levels_db,
-                                       segment_sample_spans, track_evidence)
+from relstudio.core.audibility import (MIN_DB, evidence_weights, fade_weights, loud_reference_db,
+                                       segment_levels_db, segment_sample_spans, track_evidence)
 from relstudio.core.errors import ParameterError
 from relstudio.core.frontend import FrontendConfig
 from relstudio.core.relevance import SILENCE, relevance, winning_expert
@@ -87,12 +87,42 @@ def test_louder_or_quieter_gives_identical_weights(gain_db):
 
 def test_absolute_floor_binds_for_quiet_tracks():
     levels = np.array([-40.0, -40.0, -68.0, -71.0, -75.0])
-    s = RelevanceSettings()
+    s = RelevanceSettings(fade_db=0.0)  # floors alone (the ending here would be a fade-out)
     w = evidence_weights(levels, settings=s)  # relative floor -85 dB, absolute -70 dBFS binds
     assert w.tolist() == [1.0, 1.0, pytest.approx(2 / 6), 0.0, 0.0]
     assert evidence_weights(levels, settings=s.replace(absolute_floor_db=-200.0)).min() > 0
     assert evidence_weights(levels, settings=RelevanceSettings.raw()).tolist() == [1.0] * 5
     assert evidence_weights(levels, settings=s, reference_db=-20.0).tolist() == [1.0, 1.0, 0.0, 0.0, 0.0]
+
+
+def test_a_fade_out_and_a_fade_in_carry_evidence_by_their_level():
+    hop = 0.5  # seconds per segment, so 20 s of fade = 40 segments
+    body, fade = np.full(60, -10.0), np.linspace(-12.0, -60.0, 9)  # reference −10 dBFS, floor −55
+    levels = np.concatenate([fade[::-1], body, fade, [-200.0] * 5])
+    w = evidence_weights(levels, segment_seconds=hop)
+    want = np.clip((fade + 55.0) / (-20.0 + 55.0), 0.0, 1.0) * np.clip((fade + 55.0) / 6.0, 0.0, 1.0)
+    np.testing.assert_allclose(w[69:78], want)  # the fade-out: 1 at the body's level (−20 dBFS), 0 at the floor
+    np.testing.assert_allclose(w[:9], want[::-1])  # the fade-in
+    assert (w[9:69] == 1.0).all() and (w[78:] == 0.0).all()
+    # off, or an ending longer than fade_seconds (a quiet coda, not a fade): only the floor counts
+    floor_only = np.clip((levels + 55.0) / 6.0, 0.0, 1.0)
+    np.testing.assert_allclose(evidence_weights(levels, segment_seconds=hop, settings=RelevanceSettings(fade_db=0.0)),
+                               floor_only)
+    np.testing.assert_allclose(evidence_weights(levels, segment_seconds=hop,
+                                                settings=RelevanceSettings(fade_seconds=2.0)), floor_only)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(-120.0, 0.0), min_size=1, max_size=80), st.floats(-80.0, -1.0), st.integers(0, 80))
+def test_fade_weights_touch_only_the_ends_and_stay_in_range(levels, body_db, max_segments):
+    lv = np.array(levels)
+    w = fade_weights(lv, body_db=body_db, floor_db=body_db - 30.0, max_segments=max_segments)
+    assert ((0.0 <= w) & (w <= 1.0)).all()
+    body = np.flatnonzero(lv >= body_db)
+    if body.size:
+        assert (w[body[0]:body[-1] + 1] == 1.0).all()  # nothing between the first and the last body segment
+    else:
+        assert (w == 1.0).all()
 
 
 def test_bad_inputs_are_named():
