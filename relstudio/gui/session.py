@@ -27,13 +27,14 @@ SUFFIX = ".relstudio"
 VERSION = 2
 
 
-def session_dict(doc, *, view_range=None, margin: float | None = None) -> dict:
-    """The state of ``doc`` worth restoring."""
+def session_dict(doc, *, view_range=None, margin: float | None = None, with_track: bool = True) -> dict:
+    """The state of ``doc`` worth restoring (``with_track=False``: without the track's entry, which hashes
+    the file — the unsaved-changes check compares the track by its path)."""
     refs = {}
     for fp in dict.fromkeys(list(doc.enabled) + [f for fps in doc.viewpoints.values() for f in fps]):
         e = doc.roster.entry(fp)
         refs[fp] = {"label": e.label if e else doc.roster.display_label(fp), "path": str(e.path) if e else None}
-    track = track_ref(doc.path) if doc.path and Path(doc.path).is_file() else None
+    track = track_ref(doc.path) if with_track and doc.path and Path(doc.path).is_file() else None
     if track is not None and doc.track is not None:
         track["content_hash"] = doc.track.clip.content_hash
     return {

@@ -29,10 +29,10 @@ class FileCommands:
         self.unsaved = UnsavedChanges(doc=doc, dialogs=dialogs, state=self.state, save=self.save_session,
                                       session_path=lambda: self.session_path)
 
-    def state(self) -> dict:
-        """The session dict of the window now."""
+    def state(self, *, with_track: bool = True) -> dict:
+        """The session dict of the window now (``with_track=False``: no file hash, for comparisons)."""
         return session.session_dict(self.doc, view_range=self.timeline.view_range() if self.doc.track else None,
-                                    margin=self.playback.margin)
+                                    margin=self.playback.margin, with_track=with_track)
 
     # -- opening ---------------------------------------------------------------------
     def open_path(self, path) -> None:

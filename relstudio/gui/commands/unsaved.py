@@ -41,7 +41,7 @@ def offered_path() -> Path:
 
 class UnsavedChanges(QObject):
     def __init__(self, *, doc, dialogs, state, save, session_path, parent=None):
-        """``state()``: the session dict of the window now; ``save()``: save the session (True when saved);
+        """``state(with_track=)``: the session dict of the window now; ``save()``: save the session (True when saved);
         ``session_path()``: the open session file or None."""
         super().__init__(parent)
         self.doc, self.dialogs, self.state, self.save, self.session_path = doc, dialogs, state, save, session_path
@@ -55,7 +55,7 @@ class UnsavedChanges(QObject):
 
     # -- what changed ---------------------------------------------------------------------
     def snapshot(self) -> dict:
-        s = dict(self.state())
+        s = dict(self.state(with_track=False))  # the track is compared by its path (no hashing of the file)
         view = s.pop("view", None)
         s["zoom"] = round(view[1] - view[0], 1) if view else None
         for key in ("margin", "track", "experts", "format", "version"):
