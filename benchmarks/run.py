@@ -133,8 +133,9 @@ def bench_start(rows):
         return
     rows.append(Row("hour-wave", "3e. 1-hour FLAC in the window: first waveform after the window", hour["waveform-painted"]
                     - hour["window-shown"], "s", f"window at {hour['window-shown']:.1f} s", "goal ≤ 1 s"))
-    rows.append(Row("hour-done", "3f. 1-hour track in the window: launch → full relevance on screen",
-                    hour["analysis-done"], "s", "—", "goal ≤ 15 s from the window"))
+    rows.append(Row("hour-done", "3f. 1-hour track in the window: full relevance on screen, from the window",
+                    hour["analysis-done"] - hour["window-shown"], "s", f"from launch {hour['analysis-done']:.1f} s",
+                    "goal ≤ 15 s", budget=15.0))
     rows.append(Row("hour-rss", "3g. 1-hour track in the window: peak resident memory of the GUI process",
                     hour["rss_mb"], "MB", "Sonic Visualiser 1240 MB (issue 17)", f"{hour['rss_mb'] / 800:.2f} of the 800 MB goal",
                     speed=False))
