@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsItem
 
 from relstudio.gui import theme
-from relstudio.gui.views.time_grid import TimeGrid
+from relstudio.gui.views.fast_items import TimeGrid
 
 AXIS_WIDTH = 68
 # (major, minor) tick steps in seconds, finest first

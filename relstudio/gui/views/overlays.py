@@ -13,6 +13,8 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 
+from relstudio.gui.views.fast_items import FlatBars
+
 POSITIVE = "#5fd38d"
 NEGATIVE = "#ff6b6b"
 HIGHLIGHT = "#f4f6fa"  # neutral: no expert colour, not the yellow cursor
@@ -60,7 +62,7 @@ class ReviewOverlay:
             positive = any(m.positive for m in marks)
             colour = QColor(POSITIVE if positive else NEGATIVE)
             colour.setAlpha(200)
-            self._add(pg.BarGraphItem(x=[(a + b) / 2], height=[STRIP], width=[b - a], y0=[0.0], brush=colour,
+            self._add(FlatBars(x=[(a + b) / 2], height=[STRIP], width=[b - a], y0=[0.0], brush=colour,
                                       pen=pg.mkPen(colour.darker(140))), 36)
             text = " ".join(("✓ " if m.positive else "✗ ") + m.label for m in marks)
             if texts and texts[-1][2] == text and a <= texts[-1][1]:
@@ -126,9 +128,9 @@ class ContributionOverlay:
         fill = QColor(HIGHLIGHT)
         fill.setAlpha(34)
         for p in self.passages:
-            self._add(pg.BarGraphItem(x=[(p.start + p.end) / 2], height=[self.y_top], width=[p.end - p.start],
+            self._add(FlatBars(x=[(p.start + p.end) / 2], height=[self.y_top], width=[p.end - p.start],
                                       y0=[0.0], brush=fill, pen=None), 5)
-            self._add(pg.BarGraphItem(x=[(p.start + p.end) / 2], height=[0.012], width=[p.end - p.start],
+            self._add(FlatBars(x=[(p.start + p.end) / 2], height=[0.012], width=[p.end - p.start],
                                       y0=[0.994], brush=QColor(HIGHLIGHT), pen=None), 38)
 
     def _add(self, item, z: float) -> None:

@@ -15,6 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFontMetrics
 
 from relstudio.gui import theme
+from relstudio.gui.views.fast_items import FlatBars
 from relstudio.gui.views.overlays import small_font
 
 SILENCE_GREY = "#8a8f99"
@@ -40,7 +41,7 @@ class PassageOverlay:
                                  (SILENCE_GREY, 150, 30)):
             brush = QColor(colour)
             brush.setAlpha(alpha)
-            item = pg.BarGraphItem(x=[], width=[], y0=[], height=[], brush=brush, pen=None)
+            item = FlatBars(x=[], width=[], y0=[], height=[], brush=brush, pen=None)
             item.setZValue(z)
             item.hide()
             plot.addItem(item, ignoreBounds=True)

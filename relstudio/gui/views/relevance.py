@@ -26,6 +26,7 @@ from PySide6.QtGui import QColor
 from relstudio.core.waveform_lod import peak_envelope
 from relstudio.gui import theme
 from relstudio.gui.views.common import BoundedAxis, TimePlot
+from relstudio.gui.views.fast_items import FlatBars
 from relstudio.gui.views.overlays import ContributionOverlay, ReviewOverlay
 from relstudio.gui.views.passage_overlay import PassageOverlay
 from relstudio.gui.views.peak_labels import PeakLabels
@@ -53,7 +54,7 @@ class RelevanceView(TimePlot):
         self.doc = doc
         self.y_top = 1.25
         self.setYRange(Y_BOTTOM, self.y_top, padding=0)
-        self.bars: list[pg.BarGraphItem] = []
+        self.bars: list[FlatBars] = []
         # A wide antialiased pen stroked as one path costs ~100 ms a frame in Qt's raster engine;
         # drawn as separate segments it costs ~10 ms.
         self.curve = pg.PlotDataItem(pen=pg.mkPen(theme.CURVE, width=1.7))
@@ -156,7 +157,7 @@ class RelevanceView(TimePlot):
                         colour.setAlpha(alpha)
                         groups.append((x[sel], win.relevance[sel], width[sel], QColor(colour)))
         while len(self.bars) < len(groups):
-            bar = pg.BarGraphItem(x=[], height=[], width=[], pen=None)
+            bar = FlatBars(x=[], height=[], width=[], pen=None)
             bar.setZValue(10)
             self.addItem(bar)
             self.bars.append(bar)

@@ -1,10 +1,11 @@
-"""Faint vertical lines at the time axis's major and minor ticks, drawn cheaply.
+"""Cheap drawing for the time plots: a grid at the time axis's ticks, and flat (unantialiased) bars.
 
 pyqtgraph's own grid is drawn by the axis item with a translucent pen over the
 whole plot: about 4 ms a frame per view in Qt's raster engine, the largest cost
-of a pan or zoom step. This item draws the same lines with opaque pens (the
-translucent colour already blended with the plot's background), without
-antialiasing, in one ``drawLines`` call per tick level.
+of a pan or zoom step. :class:`TimeGrid` draws the same lines with opaque pens
+(the translucent colour already blended with the plot's background), without
+antialiasing, in one ``drawLines`` call per tick level. :class:`FlatBars` is a
+BarGraphItem drawn without antialiasing.
 """
 
 from __future__ import annotations
@@ -52,3 +53,12 @@ class TimeGrid(pg.GraphicsObject):
             done.update(xs)
             painter.setPen(self.pens[min(level, 1)])
             painter.drawLines([QLineF(x, r.top(), x, r.bottom()) for x in xs])
+
+
+class FlatBars(pg.BarGraphItem):
+    """A BarGraphItem drawn without antialiasing: hundreds of bars and wide translucent shades cost
+    several ms a frame antialiased (fractional edges); drawn flat they snap to whole pixels."""
+
+    def paint(self, p, *args):
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        super().paint(p, *args)
