@@ -30,6 +30,7 @@ class PeakLabels:
         self.plot, self.doc = plot, doc
         self.items: list[pg.TextItem] = []
         self.shown: list[tuple[str, str] | None] = []  # (text, colour) each item shows: set again only on change
+        self.placed: list[tuple | None] = []  # (x px, y px, pixels → view transform) each item was put at
         self.passages: list = []  # the passage each shown label names, in the order of ``items``
         self.metrics = QFontMetrics(label_font())
         self._ranked: tuple = (None, [])  # (the passages, them best first)
@@ -42,6 +43,7 @@ class PeakLabels:
             self.plot.addItem(item, ignoreBounds=True)
             self.items.append(item)
             self.shown.append(None)
+            self.placed.append(None)
         return self.items[i]
 
     def layout(self, *, obstacles=()) -> None:
@@ -66,13 +68,19 @@ class PeakLabels:
             bounds = (0.0, 0.0, float(vb.width()), float(vb.height()))
             spots = place_labels(wanted, bounds=bounds, obstacles=obstacles, limit=MAX_LABELS)
             chosen = [(p, names[p.winner], spot) for p, spot in zip(visible, spots) if spot is not None]
+        to_view = self.plot.vb.childTransform().inverted()[0] if chosen else None  # pixels → view, once
+        colours = {}
         for i, (p, name, (x, y, _w, _h)) in enumerate(chosen):
             item = self._item(i)
-            look = (name, self.doc.roster.colour(cur.experts[p.winner].fingerprint))
+            if p.winner not in colours:
+                colours[p.winner] = self.doc.roster.colour(cur.experts[p.winner].fingerprint)
+            look = (name, colours[p.winner])
             if self.shown[i] != look:
                 item.setText(*look)
                 self.shown[i] = look
-            item.setPos(self.plot.vb.mapToView(QPointF(x, y)))
+            if self.placed[i] != (x, y, to_view):  # moving an item costs pyqtgraph a geometry change
+                item.setPos(to_view.map(QPointF(x, y)))
+                self.placed[i] = (x, y, to_view)
             item.show()
         for item in self.items[len(chosen):]:
             item.hide()
