@@ -156,6 +156,23 @@ def test_place_labels_keeps_boxes_apart_and_inside(labels, obstacles):
 
 
 @settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.floats(-50, 850), st.floats(20, 300), st.floats(5, 200), st.floats(8, 30),
+                          st.integers(0, 2)), max_size=30))
+def test_labels_of_one_key_never_stack_in_the_same_columns(labels):
+    bounds = (0.0, 0.0, 800.0, 300.0)
+    keys = [lab[4] for lab in labels]
+    spots = place_labels([Label(*lab[:4]) for lab in labels], bounds=bounds, keys=keys)
+    placed = [(s, k) for s, k in zip(spots, keys) if s is not None]
+    for i, (r, k) in enumerate(placed):
+        assert inside(r, bounds)
+        for q, kq in placed[i + 1:]:
+            assert not overlaps(r, q)
+            assert kq != k or not (r[0] < q[0] + q[2] + 1.0 and q[0] < r[0] + r[2] + 1.0), (r, q, k)
+    if labels and labels[0][2] <= 796 and labels[0][3] + 4 <= min(300.0, labels[0][1]):
+        assert spots[0] is not None  # the best label is never left out for a later one
+
+
+@settings(max_examples=200, deadline=None)
 @given(st.floats(0, 800), st.floats(0, 300), st.floats(10, 400), st.floats(10, 250))
 def test_place_card_is_always_inside(mx, my, w, h):
     bounds = (0.0, 0.0, 800.0, 300.0)

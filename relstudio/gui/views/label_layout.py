@@ -41,26 +41,37 @@ class Label:
     height: float
 
 
-def place_labels(labels, *, bounds: Rect, obstacles=(), gap: float = 3.0, limit: int = 40) -> list[Rect | None]:
+def place_labels(labels, *, bounds: Rect, obstacles=(), gap: float = 3.0, limit: int = 40,
+                 keys=None) -> list[Rect | None]:
     """Greedy placement, in the given order (best first): each label over its point, else stacked higher.
 
     A label is centred over ``x`` (clamped inside ``bounds``) with its bottom ``gap``
     above ``y``; when that box hits an earlier label or an obstacle it is tried one
     row higher, up to the top of ``bounds``. Labels that find no place, and all
     after ``limit`` placed, get ``None``. Placed boxes never overlap each other or
-    the obstacles and lie inside ``bounds``.
+    the obstacles and lie inside ``bounds``. With ``keys`` (one per label, e.g. its
+    text), a label whose columns already hold a label of the same key is left out
+    rather than stacked: the one there names it already.
     """
     placed: list[Rect] = []
+    placed_keys: list = []
     out: list[Rect | None] = []
     fixed = [tuple(o) for o in obstacles]
     top = bounds[1] + 1.0
-    for lab in labels:
+    for j, lab in enumerate(labels):
         spot = None
         if len(placed) < limit and lab.width <= bounds[2] and lab.height <= bounds[3]:
             x = clamp_x(lab.x - lab.width / 2, lab.width, bounds)
             y = min(lab.y - gap, bounds[1] + bounds[3]) - lab.height
             # only boxes sharing this label's columns can be hit, whatever its height
-            column = [r for r in placed + fixed if r[0] < x + lab.width + 1.0 and x < r[0] + r[2] + 1.0]
+            def shares_columns(r):
+                return r[0] < x + lab.width + 1.0 and x < r[0] + r[2] + 1.0
+
+            near = [i for i, r in enumerate(placed) if shares_columns(r)]
+            if keys is not None and any(placed_keys[i] == keys[j] for i in near):
+                out.append(None)
+                continue
+            column = [placed[i] for i in near] + [r for r in fixed if shares_columns(r)]
             while y >= top:
                 box = (x, y, lab.width, lab.height)
                 hit = [r for r in column if overlaps(box, r, gap=1.0)]
@@ -70,6 +81,7 @@ def place_labels(labels, *, bounds: Rect, obstacles=(), gap: float = 3.0, limit:
                 y = min(r[1] for r in hit) - lab.height - 1.5  # just above the highest thing it hit
         if spot is not None:
             placed.append(spot)
+            placed_keys.append(None if keys is None else keys[j])
         out.append(spot)
     return out
 

@@ -66,7 +66,8 @@ class PeakLabels:
                 wanted.append(Label(m.m11() * t + m.m21() * p.peak + m.dx(), m.m12() * t + m.m22() * p.peak + m.dy(),
                                     widths[p.winner], height))
             bounds = (0.0, 0.0, float(vb.width()), float(vb.height()))
-            spots = place_labels(wanted, bounds=bounds, obstacles=obstacles, limit=MAX_LABELS)
+            spots = place_labels(wanted, bounds=bounds, obstacles=obstacles, limit=MAX_LABELS,
+                                 keys=[p.winner for p in visible])  # one name per cluster, never a stack of it
             chosen = [(p, names[p.winner], spot) for p, spot in zip(visible, spots) if spot is not None]
         to_view = self.plot.vb.childTransform().inverted()[0] if chosen else None  # pixels → view, once
         colours = {}
