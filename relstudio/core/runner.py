@@ -191,7 +191,7 @@ def _run_chunked(clip, experts, frontend, cache, devices, chunk_seconds, keep_me
     notes = _clip_notes(clip, frontend, n_frames)
     known = len(devices.notes)
     yield Progress(start, f"{len(todo)} of {len(experts)} experts to run on {clip.name}")
-    mel = np.empty((frontend.n_mels, n_frames), np.float16) if keep_mel else None
+    mel = np.zeros((frontend.n_mels, n_frames), np.float16) if keep_mel else None  # partial runs show it
     chunks = list(chunk_bounds(frontend, n_frames, chunk_seconds))
     levels = np.concatenate([np.zeros(0)] + [segment_levels_db(clip.pcm, frontend=frontend, start=s0, stop=s1)
                                              for s0, s1, _f0, _f1 in chunks])  # cheap; bit-identical to one call
@@ -213,7 +213,8 @@ def _run_chunked(clip, experts, frontend, cache, devices, chunk_seconds, keep_me
                 if out is not None:
                     probs[todo, s0:s1] = out.float().cpu().numpy()
                 done = min(clip.duration, f1 * frontend.hop_length / frontend.sample_rate)
-                part = ExpertRun(probs.copy(), None, (), 0.0, levels, s1) if partials and todo else None
+                # the mel so far goes along uncopied: frames [0, f1) are final, the rest not yet written
+                part = ExpertRun(probs.copy(), mel, (), 0.0, levels, s1) if partials and todo else None
                 yield Progress(start + span * s1 / n_seg, f"analysed {done:.0f} s of {clip.duration:.0f} s",
                                partial=part)
                 k += 1

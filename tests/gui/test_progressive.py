@@ -85,3 +85,28 @@ def test_partial_analyses_arrive_in_order_and_the_final_is_the_whole_track(qtbot
         k = a.known_segments
         np.testing.assert_array_equal(a.probs[:, :k], doc.analysis.probs[:, :k])
         assert not a.relevance[k:].any()
+
+
+def test_the_spectrogram_grows_with_the_partial_analyses(qtbot, library, cache, tmp_path):
+    x = np.concatenate([tone(440, 30.0, harmonics=3), noise(30.0, seed=5), tone(300, 25.0)])
+    path = tmp_path / "long.wav"
+    write_wav(path, x)
+    window = make_window(qtbot, library, cache, tmp_path)
+    doc, view = window.doc, window.timeline.spectrogram
+    doc.set_enabled(doc.roster.usable_fingerprints())
+    doc.progressive.interval = 0.0
+    drawn = []  # (known segments, the spectrogram's image at full resolution, the final analysis if there)
+    doc.progressive.analysisGrew.connect(
+        lambda a: drawn.append((a.known_segments, view.pyramid.levels[0].copy() if view.pyramid else None,
+                                doc.analysis)))
+    doc.open_track(path)
+    wait_idle(qtbot, doc)
+    partial = [(k, img) for k, img, final in drawn if final is None and img is not None]
+    assert len(partial) >= 3
+    mel = doc.analysis.mel_db
+    frames = [img.shape[1] for _k, img in partial]
+    assert frames == sorted(frames) and 0 < frames[0] < mel.shape[1]  # it grows before the analysis ends
+    for k, img in partial:  # what it drew are the finished mel's frames, as far as the chunks had come
+        np.testing.assert_array_equal(img, mel[:, :img.shape[1]])
+        assert img.shape[1] == min(mel.shape[1], (k - 1) * FRONTEND.pool_stride + FRONTEND.segment_frames)
+    assert view.pyramid.levels[0] is mel  # the finished analysis replaces it

@@ -78,6 +78,7 @@ class SpectrogramView(TimePlot):
         self._redraw = self.on_view_change(self.refresh)
         doc.trackChanged.connect(self._clear)
         doc.analysisChanged.connect(self._analysis_changed)
+        doc.progressive.analysisGrew.connect(self._grew)
         self.mel_axis.set_frontend(doc.frontend)
         self.setYRange(0, doc.frontend.n_mels, padding=0)
 
@@ -96,6 +97,15 @@ class SpectrogramView(TimePlot):
             self.pyramid = SpectrogramPyramid(a.mel_db, frame_seconds=fe.hop_length / fe.sample_rate)
             self.mel_axis.set_frontend(fe)
             self.setYRange(0, fe.n_mels, padding=0)
+        self.refresh()
+
+    def _grew(self, partial) -> None:
+        """A partial first analysis: draw the spectrogram of the frames its chunks have computed."""
+        if self.doc.analysis is not None or partial.mel_db is None or not partial.known_segments:
+            return
+        fe = partial.frontend
+        known = min(partial.mel_db.shape[1], (partial.known_segments - 1) * fe.pool_stride + fe.segment_frames)
+        self.pyramid = SpectrogramPyramid(partial.mel_db[:, :known], frame_seconds=fe.hop_length / fe.sample_rate)
         self.refresh()
 
     def refresh(self) -> None:
