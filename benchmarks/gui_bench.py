@@ -21,6 +21,23 @@ class _NoAudio:
         raise RuntimeError("no audio")
 
 
+def _unattended_dialogs(parent):
+    """The window's dialogs, each blocking question answered at once (a benchmark never waits on a person)."""
+    from relstudio.gui.dialogs import DISCARD, Dialogs
+
+    class Unattended(Dialogs):
+        def unsaved(self, title, message):
+            return DISCARD
+
+        def choose(self, title, message, choices):
+            return None
+
+        def text(self, title, label, default=""):
+            return None
+
+    return Unattended(parent)
+
+
 def _window(track, n_experts):
     from PySide6.QtWidgets import QApplication
 
@@ -35,7 +52,7 @@ def _window(track, n_experts):
     random_experts(n_experts)
     library = ExpertLibrary([(WORK / "experts", "user")])
     doc = Document(library=library, cache=ProbabilityCache(WORK / "gui-cache"), device="cpu")
-    win = MainWindow(doc, player=Player(_NoAudio()))
+    win = MainWindow(doc, player=Player(_NoAudio()), dialogs=_unattended_dialogs(None))
     win.resize(1600, 1000)
     win.show()
     doc.set_enabled([e.info.fingerprint for e in library.usable()][:n_experts])
