@@ -9,6 +9,22 @@ from relstudio.gui.views.common import format_time
 from relstudio.gui.wording import plural
 
 
+class SteadyLabel(QLabel):
+    """A status-bar label whose width only grows, so a new text that fits (the position 30 times a second
+    while playing, the expert count at every toggle) repaints the label alone: a widget of fixed size
+    does not invalidate its parent's layout, which would repaint the status bar and much of the window."""
+
+    def __init__(self, text: str = ""):
+        super().__init__(text)
+        self.setFixedSize(self.sizeHint())
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        need = self.sizeHint()
+        if need.width() > self.width() or need.height() > self.height():
+            self.setFixedSize(max(need.width(), self.width()), max(need.height(), self.height()))
+
+
 class StatusBar(QStatusBar):
     def __init__(self, doc, player, training, parent=None):
         super().__init__(parent)
@@ -21,15 +37,15 @@ class StatusBar(QStatusBar):
         self.cancel_button.setText("Cancel")
         self.cancel_button.setToolTip("Stop the running analysis (Ctrl+.)")
         self.cancel_button.clicked.connect(doc.cancel)
-        self.task_label = QLabel()
-        self.position_label = QLabel("0:00.0")
-        self.analysis_label = QLabel("no track")
+        self.task_label = SteadyLabel()
+        self.position_label = SteadyLabel("0:00.0")
+        self.analysis_label = SteadyLabel("no track")
         self.device_label = QLabel()
         self.device_label.setToolTip("where the experts run")
         self.audio_label = QLabel()
         self.warnings_button = QToolButton()
         self.warnings_button.setStyleSheet(f"color: {theme.THRESHOLD}")
-        self.training_label = QLabel()
+        self.training_label = SteadyLabel()
         self.training_label.setToolTip("background training (View ▸ Show training panel)")
         for w in (self.task_label, self.progress, self.cancel_button):
             self.addWidget(w)
