@@ -136,4 +136,22 @@ def fuse(probs, method: str, *, mask=None, weights=None) -> np.ndarray:
     return scores / total if total > 0 else np.full(n, 1.0 / n)
 
 
+def vote_scores(winners, rmax, *, n_experts: int) -> np.ndarray:
+    """RV scores ``(n_experts,)`` from each segment's known winner (:data:`SILENCE`: no vote) and R_max.
+
+    Equal to ``fuse(probs, "RV", weights=w)`` when ``winners`` and ``rmax`` come from
+    :func:`winning_expert` and :func:`relevance` of the same ``probs`` and ``w``, without
+    recomputing them (the classification panel has them cached).
+    """
+    win, r = np.asarray(winners), np.asarray(rmax, dtype=np.float64)
+    if win.shape != r.shape or win.ndim != 1:
+        raise ParameterError(f"winners and rmax must have one equal shape (n_segments,), got {win.shape} and {r.shape}")
+    if n_experts < 1:
+        raise ParameterError(f"n_experts must be at least 1, got {n_experts}")
+    votes = win >= 0
+    scores = np.bincount(win[votes], weights=r[votes], minlength=n_experts)[:n_experts]
+    total = scores.sum()
+    return scores / total if total > 0 else np.full(n_experts, 1.0 / n_experts)
+
+
 FUSIONS = ("MV", "SUM", "PROD", "RV")

@@ -24,7 +24,7 @@ from relstudio.core.classification import segment_shares
 from relstudio.core.experts.choice import expert_class
 from relstudio.core.experts.library import find_relnets, matching_relnets
 from relstudio.core.passages import find_passages, threshold_for_top
-from relstudio.core.relevance import SILENCE, fuse
+from relstudio.core.relevance import SILENCE, fuse, vote_scores
 from relstudio.core.windows import pooled_probabilities
 from relstudio.gui import jobs
 from relstudio.gui.tasks import TaskRunner
@@ -148,7 +148,8 @@ class ClassificationState(QObject):
         cur = self.doc.relevance.segments()
         if cur is None or not cur.experts:
             return []
-        sums, rvs = fuse(cur.probs, "SUM", weights=cur.evidence), fuse(cur.probs, "RV", weights=cur.evidence)
+        sums = fuse(cur.probs, "SUM", weights=cur.evidence)
+        rvs = vote_scores(cur.winners, cur.relevance, n_experts=len(cur.experts))  # = fuse(…, "RV"), from the cache
         rel = {}
         if self.result is not None:
             rel = {fp: float(self.result.clip_probs[i]) for i, fp in enumerate(self.result.experts)}

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from relstudio.core.errors import ParameterError
-from relstudio.core.relevance import fuse, relevance, relevance_parts, winning_expert
+from relstudio.core.relevance import fuse, relevance, relevance_parts, vote_scores, winning_expert
 
 probs_arrays = st.integers(1, 6).flatmap(lambda n: st.integers(1, 20).flatmap(
     lambda s: arrays(np.float64, (n, s), elements=st.floats(0.0, 1.0))))
@@ -111,6 +111,19 @@ def test_fusions_exclude_silent_segments(p, data, method):
     w = keep.astype(np.float64)
     assert np.allclose(fuse(p, method, weights=w), fuse(p[:, keep], method))
     assert np.allclose(fuse(p, method, weights=np.ones(p.shape[1])), fuse(p, method))
+
+
+@settings(max_examples=120, deadline=None)
+@given(probs_arrays, st.data())
+def test_vote_scores_from_cached_winners_equal_the_rv_fusion(p, data):
+    w = data.draw(arrays(np.float64, (p.shape[1],), elements=st.sampled_from([0.0, 0.25, 1.0])))
+    rmax, win = relevance(p, weights=w), winning_expert(p, weights=w)
+    assert np.allclose(vote_scores(win, rmax, n_experts=p.shape[0]), fuse(p, "RV", weights=w))
+
+
+def test_vote_scores_name_bad_shapes():
+    with pytest.raises(ParameterError, match=r"\(3,\) and \(2,\)"):
+        vote_scores(np.zeros(3, int), np.zeros(2), n_experts=2)
 
 
 def test_fractional_evidence_weights_votes():

@@ -34,6 +34,7 @@ class TimeGrid(pg.GraphicsObject):
         for pen in self.pens:
             pen.setCosmetic(True)
         self.setZValue(-50)  # under every curve, bar and image
+        self._ticks = (None, [])  # ((x0, x1, width), lines): a repaint at the same range asks the axis nothing
         view.sigXRangeChanged.connect(lambda *_: self.prepareGeometryChange())
 
     def boundingRect(self) -> QRectF:
@@ -42,7 +43,9 @@ class TimeGrid(pg.GraphicsObject):
     def lines_at(self) -> list[list[float]]:
         """Tick times per level (major first) of the visible range, as the axis places them."""
         (x0, x1), width = self.view.viewRange()[0], max(1.0, float(self.view.width()))
-        return [list(values) for _spacing, values in self.axis.tickValues(x0, x1, width)]
+        if self._ticks[0] != (x0, x1, width):
+            self._ticks = ((x0, x1, width), [list(values) for _spacing, values in self.axis.tickValues(x0, x1, width)])
+        return self._ticks[1]
 
     def paint(self, painter: QPainter, *_):
         r = self.view.viewRect()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QGraphicsTextItem
 
 from relstudio.gui import theme
@@ -35,6 +36,7 @@ class Legend:
         self.item.setPos(4, 0)
         self.item.setZValue(40)
         self._shown = None
+        self._documents: dict = {}  # (markup, width) → laid-out document: toggling an expert back costs no layout
         self.entries: list[str] = []  # plain texts, for tests
 
     def set_entries(self, entries, *, width: float) -> None:
@@ -49,8 +51,18 @@ class Legend:
         key = (markup, int(width))
         if key != self._shown:
             self._shown = key
-            self.item.setTextWidth(max(120.0, width - 8))
-            self.item.setHtml(markup)
+            document = self._documents.pop(key, None)
+            if document is None:
+                document = QTextDocument(self.item)
+                document.setDefaultFont(self.item.font())
+                document.setTextWidth(max(120.0, width - 8))
+                document.setHtml(markup)
+            self._documents[key] = document  # most recent last
+            while len(self._documents) > 16:
+                stale = self._documents.pop(next(iter(self._documents)))
+                if stale is not document:
+                    stale.deleteLater()
+            self.item.setDocument(document)
         self.item.setVisible(bool(parts))
 
     def height(self) -> float:
