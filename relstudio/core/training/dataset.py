@@ -26,6 +26,7 @@ class ClipRecord:
     group: str
     licence: str = ""
     source: str = ""  # the package / soundfont the clip comes from (manifest column source_pkg), if known
+    train_only: bool = False  # an extra clip (e.g. a render): always trained on, never validated or tested
 
     def relative_to(self, root: Path) -> str:
         try:

@@ -117,6 +117,15 @@ def split_indices(labels, groups, *, val_fraction: float = 0.2, test_fraction: f
 
 def split_dataset(dataset, *, val_fraction: float = 0.2, test_fraction: float = 0.2, seed: int = 0,
                   test_groups=()) -> Split:
-    """:func:`split_indices` over a :class:`~relstudio.core.training.dataset.Dataset`."""
-    return split_indices([c.label for c in dataset.clips], [c.group for c in dataset.clips],
-                         val_fraction=val_fraction, test_fraction=test_fraction, seed=seed, test_groups=test_groups)
+    """:func:`split_indices` over a :class:`~relstudio.core.training.dataset.Dataset`.
+
+    Train-only clips (``ClipRecord.train_only``) take no part in the split and all go to ``train``.
+    """
+    keep = [i for i, c in enumerate(dataset.clips) if not c.train_only]
+    extra = [i for i, c in enumerate(dataset.clips) if c.train_only]
+    s = split_indices([dataset.clips[i].label for i in keep], [dataset.clips[i].group for i in keep],
+                      val_fraction=val_fraction, test_fraction=test_fraction, seed=seed, test_groups=test_groups)
+    if not extra:
+        return s
+    return Split(tuple(sorted([keep[i] for i in s.train] + extra)), tuple(keep[i] for i in s.val),
+                 tuple(keep[i] for i in s.test), s.by, s.notes)
