@@ -61,3 +61,17 @@ def test_cross_source_trains_every_fold_on_the_train_only_clips_and_scores_only_
         rest = sum(1 for c in clips if c.source not in held and not c.train_only)
         assert data["split"]["n_train"] + data["split"]["n_val"] == rest + n_extra
         assert data["split"]["n_train"] >= n_extra
+
+
+def test_validation_by_source_never_splits_a_package_and_round_trips_in_the_config():
+    from relstudio.core.training.config import TrainingConfig
+
+    ds = _ds(n=48)
+    s = split_dataset(ds, val_fraction=0.3, test_fraction=0.0, seed=1, unit="source")
+    src = lambda rows: {ds.clips[i].source_key for i in rows if not ds.clips[i].train_only}  # noqa: E731
+    assert s.val and not src(s.train) & src(s.val)
+    by_group = split_dataset(ds, val_fraction=0.3, test_fraction=0.0, seed=1)
+    assert src(by_group.train) & src(by_group.val)  # groups g0..g7 cut across the packages p0..p3
+    cfg = TrainingConfig(val_by="source")
+    assert TrainingConfig.from_dict(cfg.to_dict()) == cfg
+    assert TrainingConfig.from_dict({k: v for k, v in cfg.to_dict().items() if k != "val_by"}).val_by == "group"

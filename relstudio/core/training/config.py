@@ -174,6 +174,7 @@ class TrainingConfig:
     val_fraction: float = 0.2
     test_fraction: float = 0.2
     balance: str = "weights"
+    val_by: str = "group"  # early-stopping clips: whole groups, or whole sources (packages) — "source"
     seed: int = 0
     test_groups: tuple[str, ...] = ()
     hidden: int = _NET.hidden
@@ -199,6 +200,8 @@ class TrainingConfig:
                                  f"{self.val_fraction}, {self.test_fraction}")
         if self.val_fraction + self.test_fraction >= 0.9:
             raise ParameterError("val_fraction + test_fraction leaves too few training clips")
+        if self.val_by not in ("group", "source"):
+            raise ParameterError(f"val_by must be 'group' or 'source', got {self.val_by!r}")
         if self.balance not in ("weights", "none"):
             raise ParameterError(f"balance must be 'weights' or 'none', got {self.balance!r}")
         if self.hidden < 1 or any(f < 1 for f in self.filters):

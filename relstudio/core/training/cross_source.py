@@ -43,7 +43,7 @@ RULES = ("top_segment", "top_window", "sum")
 
 
 def source_of(clip) -> str:
-    return (clip.source.split("+")[0] if clip.source else "") or clip.group
+    return clip.source_key
 
 
 def source_folds(dataset, k: int) -> list[list[str]]:
@@ -133,7 +133,7 @@ def pooled_table(reports) -> list[dict]:
 
 def cross_source(prepared: Prepared, *, config: TrainingConfig, k: int = 5, family: str = "",
                  work_dir: Path | None = None, classifier_config: TrainingConfig | None = None,
-                 pad_frames: int | None = None, cache_folder=None, val_by: str = "group") -> Task[dict]:
+                 pad_frames: int | None = None, cache_folder=None, val_by: str | None = None) -> Task[dict]:
     """Train the experts ``k`` times, each time without one fold of sources; returns scores per rule.
 
     Result: ``folds`` (sources per fold), ``rules`` (accuracy, per-class
@@ -141,9 +141,11 @@ def cross_source(prepared: Prepared, *, config: TrainingConfig, k: int = 5, fami
     the number of clips. With ``classifier_config`` each fold also trains
     RELNET, CONVNET and CONV-KONG and ``table`` holds the Table-1 rows of all
     models on the held-out sources (pooled over folds; padded to ``pad_frames``).
-    ``val_by="source"`` holds out whole sources (not groups) of the remaining
-    clips for early stopping, so validation too is on unheard sources.
+    ``val_by`` (default ``config.val_by``) ``"source"`` holds out whole sources
+    (not groups) of the remaining clips for early stopping, so validation too is
+    on unheard sources.
     """
+    val_by = val_by or config.val_by
     if val_by not in ("group", "source"):
         raise ParameterError(f"val_by must be 'group' or 'source', got {val_by!r}")
     ds, fs = prepared.dataset, prepared.features

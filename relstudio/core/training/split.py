@@ -116,14 +116,18 @@ def split_indices(labels, groups, *, val_fraction: float = 0.2, test_fraction: f
 
 
 def split_dataset(dataset, *, val_fraction: float = 0.2, test_fraction: float = 0.2, seed: int = 0,
-                  test_groups=()) -> Split:
+                  test_groups=(), unit: str = "group") -> Split:
     """:func:`split_indices` over a :class:`~relstudio.core.training.dataset.Dataset`.
 
-    Train-only clips (``ClipRecord.train_only``) take no part in the split and all go to ``train``.
+    ``unit="source"`` holds out whole sources (``ClipRecord.source_key``: package, else group) instead of
+    groups. Train-only clips (``ClipRecord.train_only``) take no part in the split and all go to ``train``.
     """
+    if unit not in ("group", "source"):
+        raise ParameterError(f"split unit must be 'group' or 'source', got {unit!r}")
     keep = [i for i, c in enumerate(dataset.clips) if not c.train_only]
     extra = [i for i, c in enumerate(dataset.clips) if c.train_only]
-    s = split_indices([dataset.clips[i].label for i in keep], [dataset.clips[i].group for i in keep],
+    units = [c.source_key if unit == "source" else c.group for c in dataset.clips]
+    s = split_indices([dataset.clips[i].label for i in keep], [units[i] for i in keep],
                       val_fraction=val_fraction, test_fraction=test_fraction, seed=seed, test_groups=test_groups)
     if not extra:
         return s
