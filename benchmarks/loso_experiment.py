@@ -59,14 +59,21 @@ def main(argv=None) -> int:
     parser.add_argument("--epochs", type=int, default=60)
     parser.add_argument("--val-by", default="group", choices=("group", "source"), help="early-stopping split")
     parser.add_argument("--lowpass", type=float, default=None, help="low-pass augmentation probability")
+    parser.add_argument("--lowpass-hz", default=None, help="low-pass cut range LO,HI in Hz")
+    parser.add_argument("--seed", type=int, default=None, help="training seed (default: the retrain's)")
     parser.add_argument("--tag", default="")
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args(argv)
     pin_threads(args.threads)
     cfg, _ = configs(False)
-    cfg = cfg.replace(max_epochs=args.epochs)
+    cfg = cfg.replace(max_epochs=args.epochs, val_by=args.val_by)
+    if args.seed is not None:
+        cfg = cfg.replace(seed=args.seed)
     if args.lowpass is not None:
         cfg = cfg.replace(augment=dataclasses.replace(cfg.augment, lowpass_probability=args.lowpass))
+    if args.lowpass_hz:
+        cfg = cfg.replace(augment=dataclasses.replace(cfg.augment, lowpass_hz=tuple(
+            float(v) for v in args.lowpass_hz.split(","))))
     build = ROOT / "build" / "retrain"
     if args.family == "instrument":
         from benchmarks.render_instruments import render
@@ -78,8 +85,8 @@ def main(argv=None) -> int:
     loso = run_task(cross_source(prepared, config=cfg, k=FOLDS[args.family], family=args.family,
                                  cache_folder=build / "features", val_by=args.val_by),
                     lambda p: "fold" in p.message and print(" ", p.message[:150], flush=True))
-    out = {"family": args.family, "extras": args.extras, "epochs": args.epochs, "val_by": args.val_by,
-           "lowpass": cfg.augment.lowpass_probability,
+    out = {"family": args.family, "extras": args.extras, "epochs": args.epochs, "val_by": args.val_by, "seed": cfg.seed,
+           "lowpass": [cfg.augment.lowpass_probability, list(cfg.augment.lowpass_hz)],
            "train_clips": len(ds), "train_only": sum(c.train_only for c in ds.clips),
            "scored_clips": loso["clips"], "wall_s": round(time.perf_counter() - t0, 1), "rules": summary(loso),
            "recordings_only": recordings_only(loso, prepared.dataset),
