@@ -193,6 +193,10 @@ def test_lowpass_augmentation_removes_only_the_high_bins():
     assert torch.all(drop > 0.1) and x.min() >= 0
     with pytest.raises(ParameterError):
         AugmentConfig(lowpass_probability=1.5)
+    from relstudio.core.training.model_cards import config_text
+
+    assert "lowpass" not in config_text(TrainingConfig.recommended().to_dict())  # off: not listed
+    assert "lowpass_hz [2000.0, 2000.0]" in config_text(TrainingConfig(augment=aug).to_dict())
 
 
 def test_manifest_csv_is_read_with_extra_columns(tmp_path):
