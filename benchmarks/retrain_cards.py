@@ -13,12 +13,26 @@ RULE_NAMES = {"top_segment": "winner of the most relevant segment", "top_window"
 PREVIOUS = {  # measured on 2026-12-01 with the files shipped before (same rules, clips from sources they never heard)
     "sound": "trained on `main` (one or two packages per class); own group split: SUM 0.839, RELNET 0.726 clip "
              "accuracy. On the 332 `sound2` clips from packages not in `main`: winner of the most relevant segment "
-             "0.461, of the most relevant 1-s window 0.479, SUM 0.458; organ recall 0.00–0.05",
+             "0.461, of the most relevant 1-s window 0.479, SUM 0.458; organ recall 0.00–0.05. First `make retrain` "
+             "on `sound2` (no train-only renders, early stopping on groups), across sources: top segment 0.392, "
+             "top 1-s window 0.413, SUM 0.465; organ recall 0.05–0.08, drums 0.23–0.33",
     "instrument": "trained on one soundfont (FluidR3). On the rendered GeneralUser and TimGM6mb phrases (240 clips): "
                   "top segment 0.496, top 1-s window 0.537, SUM 0.558; piano recall 0.10–0.17",
     "genre": "trained on `genre` (one soundtrack per class); own group split: SUM 0.840. On the 233 `sound2` clips "
              "from packages not in `genre`: top segment 0.639, top 1-s window 0.627, SUM 0.618 (electronic recall "
              "0.32); demo 0:00–2:50 called *orchestral* in 84–92 % of its segments",
+}
+
+# Measured with benchmarks/loso_experiment.py (the same folds, experts only), to show how much one seed says.
+NOTES = {
+    "sound": "Seed spread (folds of the experts only, training seeds 0 / 1 / 2): without the train-only renders "
+             "top segment 0.392 / 0.399 / 0.415, top 1-s window 0.413 / 0.420 / 0.441, SUM 0.465 / 0.439 / 0.462; "
+             "with them 0.465 / 0.410 / 0.446, 0.472 / 0.436 / 0.481, 0.488 / 0.479 / 0.524 — a gain under every "
+             "seed and rule, on average +0.038 (top segment, top window) and +0.042 (SUM). Tried and not adopted: early stopping on whole packages "
+             "(`val_by=\"source\"`; seed 0 window / SUM 0.498 / 0.526, seed 1 0.408 / 0.448), low-pass "
+             "augmentation (p 0.3, 3.5–11 kHz: 0.432 / 0.472 at seed 0; p 0.5, 1.5–11 kHz with validation on "
+             "packages: 0.462 / 0.465), single held organ keys among the renders (0.453 / 0.476, seed 1 "
+             "0.448 / 0.472)",
 }
 
 
@@ -49,9 +63,16 @@ def _data_table(ds) -> str:
 
     lines = ["| class | clips | groups | sources |", "|---|---:|---:|---|"]
     for c in ds.classes:
-        clips = [x for x in ds.clips if x.label == c]
+        clips = [x for x in ds.clips if x.label == c and not x.train_only]
         srcs = sorted({source_of(x) for x in clips})
         lines.append(f"| {c} | {len(clips)} | {len({x.group for x in clips})} | {len(srcs)}: {', '.join(srcs)} |")
+    extra = [x for x in ds.clips if x.train_only]
+    if extra:
+        per = ", ".join(f"{c} {sum(x.label == c for x in extra)}" for c in ds.classes if any(x.label == c for x in extra))
+        lines += ["", f"Plus {len(extra)} **train-only** clips rendered from generated phrases ({per}; soundfonts "
+                  f"{', '.join(sorted({s for x in extra for s in x.source.split('+')}))}): in the shipped files' "
+                  "and every fold's training set — except a fold whose held-out clips use the same soundfont — and "
+                  "never scored, so the accuracy above is measured on the real clips only."]
     return "\n".join(lines)
 
 
@@ -67,6 +88,7 @@ def family_section(r: dict) -> str:
              f"**Now, across sources** ({loso['clips']} clips; sources dealt into {len(loso['folds'])} folds, "
              "each fold's clips predicted by experts trained without any clip of its sources):", "",
              _cross_table(loso, classes), "",
+             *([NOTES[r["name"]] + ".", ""] if r["name"] in NOTES else []),
              "Folds: " + "; ".join(f"{j + 1}: {', '.join(f)}" for j, f in enumerate(loso["folds"])) + ".", "",
              "Per source (clips, accuracy of the most relevant 1-s window): "
              + ", ".join(f"{s} {v['clips']}/{v['top_window']:.2f}" for s, v in loso["per_source"].items()) + ".", ""]
@@ -74,7 +96,9 @@ def family_section(r: dict) -> str:
         parts += ["Table 1 on the held-out sources (pooled over the folds; padded test: every clip zero-padded to "
                   f"{r['pad_frames']} frames):", "", _table1(loso["table"]), ""]
     parts += ["**Data:**", "", _data_table(ds), "",
-              f"**Training (shipped files: every clip, validation 20 % of the groups):** {config_text(r['config'])}; "
+              f"**Training (shipped files: every clip, validation for early stopping: about 20 % of the "
+              f"{'sources (whole packages)' if r['config'].get('val_by') == 'source' else 'groups'}):** "
+              f"{config_text(r['config'])}; "
               f"negatives {json.dumps(r['config']['negatives'])}. RELNET: at most "
               f"{r['classifier_config']['max_epochs']} epochs, patience {r['classifier_config']['patience']}. "
               f"Wall time {r['wall']:.0f} s (of which across-sources folds {r['wall_loso']:.0f} s).", "",
@@ -125,7 +149,9 @@ def publish(results: list[dict], *, out: Path, build: Path, quick: bool, total: 
                                                                              if quick else "") +
              ". Training data: `../shared/data/sound2` (+ `genre` for the genre family; the demo song's group "
              "is never used) and instrument phrases rendered by `benchmarks/render_instruments.py` from "
-             "FluidR3, FluidR3Mono, GeneralUser and TimGM6mb. The number that predicts how an expert does on "
+             "FluidR3, FluidR3Mono, GeneralUser and TimGM6mb; families with **train-only** renders (generated phrases "
+             "from the same soundfonts, `benchmarks/sound_renders.py`, `benchmarks/instrument_extras.py`) train on "
+             "them but are never scored on them. The number that predicts how an expert does on "
              "*your* music is the across-sources accuracy: every clip is predicted by experts that never heard "
              "its package or soundfont.", "",
              f"Folder: {len(files)} files. Whole re-training {total / 60:.1f} min (rendering {render_s:.0f} s) "

@@ -8,7 +8,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from relstudio.core.errors import AudioReadError, DatasetError
+from relstudio.core.errors import AudioReadError, DatasetError, ParameterError
 from relstudio.core.frontend import features, to_tensor
 from relstudio.core.nets.expert_cnn import ExpertCNN, ExpertCNNConfig
 from relstudio.core.progress import run_task
@@ -176,6 +176,27 @@ def test_augmented_batches_are_valid_random_and_reproducible():
         assert torch.all(x[k, :, got_len[k]:] == 0)
         assert int(mask[k].sum()) == FRONTEND.n_segments(int(got_len[k]))
     assert x.shape != plain[0].shape or not torch.equal(x, plain[0])
+
+
+def test_lowpass_augmentation_removes_only_the_high_bins():
+    db, lengths = _features_of([signal("noise", 2)] * 2)
+    aug = AugmentConfig(lowpass_probability=1.0, lowpass_hz=(2000.0, 2000.0))
+    x, _, _ = make_batch(db, lengths, torch.arange(2), FRONTEND, augment=aug, generator=torch.Generator().manual_seed(1))
+    plain, _, _ = make_batch(db, lengths, torch.arange(2), FRONTEND)
+    from relstudio.core.training.augment import _mel_centres
+
+    hz = _mel_centres(FRONTEND)
+    low, high = hz < 1900, hz > 4500  # ≥ 1 octave above the cut: ≥ 48 dB down
+    shape = lambda f: f[:, low] - f[:, low].amax(dim=1, keepdim=True)  # noqa: E731 (frame_max level norm)
+    assert torch.allclose(shape(x), shape(plain), atol=1e-3)  # below the cut: the same spectrum
+    drop = (plain[:, high] - plain[:, low].mean(dim=1, keepdim=True)) - (x[:, high] - x[:, low].mean(dim=1, keepdim=True))
+    assert torch.all(drop > 0.1) and x.min() >= 0
+    with pytest.raises(ParameterError):
+        AugmentConfig(lowpass_probability=1.5)
+    from relstudio.core.training.model_cards import config_text
+
+    assert "lowpass" not in config_text(TrainingConfig.recommended().to_dict())  # off: not listed
+    assert "lowpass_hz [2000.0, 2000.0]" in config_text(TrainingConfig(augment=aug).to_dict())
 
 
 def test_manifest_csv_is_read_with_extra_columns(tmp_path):

@@ -66,6 +66,25 @@ def _colour_curves(frontend: FrontendConfig) -> torch.Tensor:
     return torch.tensor(np.stack([0.0 * rel, -rel, -2.0 * rel]), dtype=torch.float32)
 
 
+@functools.lru_cache(maxsize=8)
+def _mel_centres(frontend: FrontendConfig) -> torch.Tensor:
+    """``(n_mels,)`` centre frequency (Hz) of every mel bin."""
+    from relstudio.core.frontend import _mel_basis_np
+
+    basis = _mel_basis_np(frontend)
+    return torch.tensor(basis.argmax(axis=1) * frontend.sample_rate / frontend.n_fft, dtype=torch.float32)
+
+
+def _lowpass(x, aug: AugmentConfig, frontend: FrontendConfig, generator):
+    """Cut (48 dB per octave) above a log-uniform frequency in ``lowpass_hz``, for a random share of the batch."""
+    b = x.shape[0]
+    use = torch.rand(b, generator=generator) < aug.lowpass_probability
+    lo, hi = (math.log(f) for f in aug.lowpass_hz)
+    cut = torch.exp(_uniform((b,), lo, hi, generator))
+    octaves = torch.log2(_mel_centres(frontend).clamp_min(1.0)[None, :] / cut[:, None]).clamp_min(0.0)
+    return x - _to(torch.where(use[:, None], 48.0 * octaves, torch.zeros_like(octaves)), x.device)[:, :, None]
+
+
 def _power_add(a, b):
     return 10.0 * torch.log10(torch.pow(10.0, a / 10.0) + torch.pow(10.0, b / 10.0))
 
@@ -119,7 +138,7 @@ def make_batch(db, n_frames, rows, frontend: FrontendConfig, *, augment: Augment
     :class:`~relstudio.core.training.feature_cache.FeatureSet` (on any
     device); ``n_frames`` its real lengths and ``rows`` a ``(B,)`` index, both
     CPU tensors. With ``augment`` (training only) each clip gets its own
-    random crop/shift, tempo, gain, tilt, EQ, mel shift, room, mix with
+    random crop/shift, tempo, gain, tilt, EQ, mel shift, low-pass, room, mix with
     another clip of the batch (needs the batch's ``labels``) and noise. All
     random numbers come from the CPU ``generator`` and only travel to the
     device, so a batch never waits for the device (and CPU and CUDA draw the
@@ -157,6 +176,8 @@ def make_batch(db, n_frames, rows, frontend: FrontendConfig, *, augment: Augment
             shift = torch.randint(-augment.mel_shift, augment.mel_shift + 1, (b,), generator=generator)
             src_bin = (torch.arange(m)[None, :] - shift[:, None]).clamp(0, m - 1)
             x = torch.gather(x, 1, _to(src_bin, dev)[:, :, None].expand(-1, -1, x.shape[2]))
+        if augment.lowpass_probability:
+            x = _lowpass(x, augment, frontend, generator)
         x = torch.where(valid, x.clamp_min(floor), torch.full_like(x, floor))
         if augment.reverb_probability:
             x = _reverb(x, valid, augment, frontend, generator)

@@ -45,6 +45,9 @@ class AugmentConfig:
       clip of the batch with another class, ``mix_db`` below (the label stays).
     - ``reverb_probability`` / ``reverb_s``: a synthetic room, an
       exponentially decaying tail with a reverberation time in ``reverb_s``.
+    - ``lowpass_probability`` / ``lowpass_hz``: with that probability, cut
+      the spectrum above a random frequency in ``lowpass_hz`` (log-uniform;
+      48 dB per octave), as a telephone codec or an old game's 22-kHz file.
     The noise is white, pink or brown (equally likely).
     """
 
@@ -62,9 +65,11 @@ class AugmentConfig:
     mix_db: tuple[float, float] = (-20.0, -8.0)
     reverb_probability: float = 0.0
     reverb_s: tuple[float, float] = (0.2, 1.0)
+    lowpass_probability: float = 0.0
+    lowpass_hz: tuple[float, float] = (3500.0, 11000.0)
 
     def __post_init__(self):
-        for name in ("noise_db", "mix_db", "reverb_s"):
+        for name in ("noise_db", "mix_db", "reverb_s", "lowpass_hz"):
             value = tuple(float(v) for v in getattr(self, name))
             object.__setattr__(self, name, value)
             if len(value) != 2 or value[0] > value[1]:
@@ -73,16 +78,17 @@ class AugmentConfig:
             raise ParameterError(f"tilt_db, eq_db, mel_shift, gain_db and shift_frames must be ≥ 0, got {self}")
         if not 0.0 < self.crop_fraction <= 1.0 or not 0.0 <= self.tempo < 0.5:
             raise ParameterError(f"crop_fraction must be in (0, 1] and tempo in [0, 0.5), got {self}")
-        if not all(0.0 <= p <= 1.0 for p in (self.noise_probability, self.mix_probability, self.reverb_probability)):
+        if not all(0.0 <= p <= 1.0 for p in (self.noise_probability, self.mix_probability, self.reverb_probability,
+                                             self.lowpass_probability)):
             raise ParameterError(f"probabilities must be in [0, 1], got {self}")
-        if self.reverb_s[0] <= 0:
-            raise ParameterError(f"reverb_s must be positive seconds, got {self.reverb_s}")
+        if self.reverb_s[0] <= 0 or self.lowpass_hz[0] <= 0:
+            raise ParameterError(f"reverb_s and lowpass_hz must be positive, got {self.reverb_s}, {self.lowpass_hz}")
 
     @property
     def active(self) -> bool:
         return bool(self.tilt_db or self.eq_db or self.mel_shift or self.shift_frames or self.crop_fraction < 1.0
                     or self.noise_probability or self.gain_db or self.max_frames or self.tempo or self.mix_probability
-                    or self.reverb_probability)
+                    or self.reverb_probability or self.lowpass_probability)
 
     def to_dict(self) -> dict:
         d = dataclasses.asdict(self)
@@ -168,6 +174,7 @@ class TrainingConfig:
     val_fraction: float = 0.2
     test_fraction: float = 0.2
     balance: str = "weights"
+    val_by: str = "group"  # early-stopping clips: whole groups, or whole sources (packages) — "source"
     seed: int = 0
     test_groups: tuple[str, ...] = ()
     hidden: int = _NET.hidden
@@ -193,6 +200,8 @@ class TrainingConfig:
                                  f"{self.val_fraction}, {self.test_fraction}")
         if self.val_fraction + self.test_fraction >= 0.9:
             raise ParameterError("val_fraction + test_fraction leaves too few training clips")
+        if self.val_by not in ("group", "source"):
+            raise ParameterError(f"val_by must be 'group' or 'source', got {self.val_by!r}")
         if self.balance not in ("weights", "none"):
             raise ParameterError(f"balance must be 'weights' or 'none', got {self.balance!r}")
         if self.hidden < 1 or any(f < 1 for f in self.filters):

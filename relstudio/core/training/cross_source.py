@@ -5,7 +5,11 @@ package of ``a+b`` renders — the MIDI package — else the group). Sources are
 dealt into ``k`` folds (largest first, each to the fold with the fewest
 clips, so every source is held out exactly once); per fold the experts are
 trained on every other source (validation for early stopping: whole groups
-of the remaining clips) and predict the held-out clips. Each clip is then
+of the remaining clips) and predict the held-out clips. Train-only clips
+(``ClipRecord.train_only``, e.g. renders) are never validated, held out or
+scored; they join every fold's training set unless they share a package or
+soundfont with a held-out clip (a render of a held-out ``MIDI+soundfont``
+clip's soundfont would be its samples heard in training). Each clip is then
 labelled by three rules the app uses:
 
 - ``top_segment``: the winner of its most relevant segment (R_max),
@@ -23,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from relstudio.core.errors import ParameterError
 from relstudio.core.experts.expert_file import load_expert
 from relstudio.core.nets.expert_cnn import FusedExperts
 from relstudio.core.progress import Progress, Task, scaled
@@ -38,7 +43,7 @@ RULES = ("top_segment", "top_window", "sum")
 
 
 def source_of(clip) -> str:
-    return (clip.source.split("+")[0] if clip.source else "") or clip.group
+    return clip.source_key
 
 
 def source_folds(dataset, k: int) -> list[list[str]]:
@@ -49,7 +54,7 @@ def source_folds(dataset, k: int) -> list[list[str]]:
     source of that class exists).
     """
     size = defaultdict(lambda: defaultdict(int))
-    for c in dataset.clips:
+    for c in (c for c in dataset.clips if not c.train_only):
         size[source_of(c)][c.label] += 1
     total = defaultdict(int)
     for per in size.values():
@@ -65,6 +70,15 @@ def source_folds(dataset, k: int) -> list[list[str]]:
         for c, n in size[src].items():
             load[j][c] += n
     return folds
+
+
+def _parts(clip) -> set[str]:
+    return {p for p in (clip.source or "").split("+") if p} | {source_of(clip)}
+
+
+def extra_rows(dataset, held_parts) -> list[int]:
+    """Train-only clips that share no package / soundfont (``a+b`` source part) with the held-out clips."""
+    return [i for i, c in enumerate(dataset.clips) if c.train_only and not _parts(c) & set(held_parts)]
 
 
 @torch.no_grad()
@@ -119,7 +133,7 @@ def pooled_table(reports) -> list[dict]:
 
 def cross_source(prepared: Prepared, *, config: TrainingConfig, k: int = 5, family: str = "",
                  work_dir: Path | None = None, classifier_config: TrainingConfig | None = None,
-                 pad_frames: int | None = None, cache_folder=None) -> Task[dict]:
+                 pad_frames: int | None = None, cache_folder=None, val_by: str | None = None) -> Task[dict]:
     """Train the experts ``k`` times, each time without one fold of sources; returns scores per rule.
 
     Result: ``folds`` (sources per fold), ``rules`` (accuracy, per-class
@@ -127,10 +141,17 @@ def cross_source(prepared: Prepared, *, config: TrainingConfig, k: int = 5, fami
     the number of clips. With ``classifier_config`` each fold also trains
     RELNET, CONVNET and CONV-KONG and ``table`` holds the Table-1 rows of all
     models on the held-out sources (pooled over folds; padded to ``pad_frames``).
+    ``val_by`` (default ``config.val_by``) ``"source"`` holds out whole sources
+    (not groups) of the remaining clips for early stopping, so validation too is
+    on unheard sources.
     """
+    val_by = val_by or config.val_by
+    if val_by not in ("group", "source"):
+        raise ParameterError(f"val_by must be 'group' or 'source', got {val_by!r}")
     ds, fs = prepared.dataset, prepared.features
     folds = source_folds(ds, k)
     src = [source_of(c) for c in ds.clips]
+    extra = np.array([c.train_only for c in ds.clips], bool)  # train-only clips (renders)
     truth = fs.labels.cpu().numpy()
     fe = fs.frontend
     window = max(1, round(fe.sample_rate / (fe.hop_length * fe.pool_stride)))
@@ -141,11 +162,14 @@ def cross_source(prepared: Prepared, *, config: TrainingConfig, k: int = 5, fami
     base = Path(tmp.name) if tmp else Path(work_dir)
     try:
         for j, held in enumerate(folds):
-            test = [i for i in range(len(ds)) if src[i] in held]
-            rest = [i for i in range(len(ds)) if src[i] not in held]
-            sub = split_indices([ds.clips[i].label for i in rest], [ds.clips[i].group for i in rest],
+            test = [i for i in range(len(ds)) if src[i] in held and not extra[i]]
+            rest = [i for i in range(len(ds)) if src[i] not in held and not extra[i]]
+            unit = [src[i] if val_by == "source" else ds.clips[i].group for i in rest]
+            sub = split_indices([ds.clips[i].label for i in rest], unit,
                                 val_fraction=config.val_fraction, test_fraction=0.0, seed=config.seed)
-            split = Split(tuple(rest[i] for i in sub.train), tuple(rest[i] for i in sub.val), tuple(test), sub.by)
+            held_parts = set().union(*(_parts(ds.clips[i]) for i in test))
+            train_rows = sorted([rest[i] for i in sub.train] + extra_rows(ds, held_parts))
+            split = Split(tuple(int(i) for i in train_rows), tuple(rest[i] for i in sub.val), tuple(test), sub.by)
             fold = Prepared(ds, fs, split, prepared.unreadable)
             out = base / f"fold{j}"
             out.mkdir(parents=True, exist_ok=True)
@@ -165,9 +189,10 @@ def cross_source(prepared: Prepared, *, config: TrainingConfig, k: int = 5, fami
             tmp.cleanup()
     rows = np.flatnonzero(tested)
     result = {"folds": folds, "clips": int(len(rows)), "window_segments": window,
+              "predictions": {"rows": rows.tolist(), **{r: d[rows].tolist() for r, d in decisions.items()}},
               "rules": rule_scores({r: d[rows] for r, d in decisions.items()}, truth[rows], ds.classes)}
     per_source = {}
-    for s in sorted(set(src)):
+    for s in sorted({src[i] for i in rows}):
         idx = [i for i in rows if src[i] == s]
         per_source[s] = {"clips": len(idx), **{r: float((decisions[r][idx] == truth[idx]).mean()) for r in RULES}}
     result["per_source"] = per_source

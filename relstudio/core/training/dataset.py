@@ -26,6 +26,12 @@ class ClipRecord:
     group: str
     licence: str = ""
     source: str = ""  # the package / soundfont the clip comes from (manifest column source_pkg), if known
+    train_only: bool = False  # an extra clip (e.g. a render): always trained on, never validated or tested
+
+    @property
+    def source_key(self) -> str:
+        """The source for splits across sources: the first package of ``a+b`` (a render's MIDI package), else the group."""
+        return (self.source.split("+")[0] if self.source else "") or self.group
 
     def relative_to(self, root: Path) -> str:
         try:

@@ -83,7 +83,8 @@ def evaluation_markdown(report, *, title: str) -> str:
 
 def config_text(cfg: dict) -> str:
     aug = cfg.get("augment", {})
-    active = ", ".join(f"{k} {v}" for k, v in aug.items() if v not in (0, 0.0, 1.0, [-50.0, -30.0], (-50.0, -30.0)))
+    active = ", ".join(f"{k} {v}" for k, v in aug.items() if v not in (0, 0.0, 1.0, [-50.0, -30.0], (-50.0, -30.0))
+                       and not (k == "lowpass_hz" and not aug.get("lowpass_probability")))
     return (f"Adam lr {cfg['learning_rate']}, batch {cfg['batch_size']} clips, at most {cfg['max_epochs']} epochs, "
             f"early stopping on the validation loss (patience {cfg['patience']}, min. improvement {cfg['min_delta']}), "
             f"best epoch restored, class-balanced loss ({cfg['balance']}), seed {cfg['seed']}, "

@@ -51,5 +51,5 @@ def prepare(dataset, *, classes=None, config: TrainingConfig = TrainingConfig(),
     features = FeatureSet(usable, frontend, raw.db, raw.n_frames, raw.labels, tuple(range(len(usable))),
                           raw.unreadable)
     split = split_dataset(usable, val_fraction=config.val_fraction, test_fraction=config.test_fraction,
-                          seed=config.seed, test_groups=config.test_groups)
+                          seed=config.seed, test_groups=config.test_groups, unit=config.val_by)
     return Prepared(usable, features, split, raw.unreadable)

@@ -100,7 +100,7 @@ def scan_dataset_task(path, *, classes=None, config: TrainingConfig = TrainingCo
             yield Progress((i + 1) / n, f"checked {i + 1} of {n} files")
     usable = dataset.subset(keep)
     split = split_dataset(usable, val_fraction=config.val_fraction, test_fraction=config.test_fraction,
-                          seed=config.seed, test_groups=config.test_groups)
+                          seed=config.seed, test_groups=config.test_groups, unit=config.val_by)
     return DatasetSummary(usable, usable.counts(), usable.groups(), tuple(bad), split, split_counts(usable, split))
 
 

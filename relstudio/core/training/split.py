@@ -116,7 +116,20 @@ def split_indices(labels, groups, *, val_fraction: float = 0.2, test_fraction: f
 
 
 def split_dataset(dataset, *, val_fraction: float = 0.2, test_fraction: float = 0.2, seed: int = 0,
-                  test_groups=()) -> Split:
-    """:func:`split_indices` over a :class:`~relstudio.core.training.dataset.Dataset`."""
-    return split_indices([c.label for c in dataset.clips], [c.group for c in dataset.clips],
-                         val_fraction=val_fraction, test_fraction=test_fraction, seed=seed, test_groups=test_groups)
+                  test_groups=(), unit: str = "group") -> Split:
+    """:func:`split_indices` over a :class:`~relstudio.core.training.dataset.Dataset`.
+
+    ``unit="source"`` holds out whole sources (``ClipRecord.source_key``: package, else group) instead of
+    groups. Train-only clips (``ClipRecord.train_only``) take no part in the split and all go to ``train``.
+    """
+    if unit not in ("group", "source"):
+        raise ParameterError(f"split unit must be 'group' or 'source', got {unit!r}")
+    keep = [i for i, c in enumerate(dataset.clips) if not c.train_only]
+    extra = [i for i, c in enumerate(dataset.clips) if c.train_only]
+    units = [c.source_key if unit == "source" else c.group for c in dataset.clips]
+    s = split_indices([dataset.clips[i].label for i in keep], [units[i] for i in keep],
+                      val_fraction=val_fraction, test_fraction=test_fraction, seed=seed, test_groups=test_groups)
+    if not extra:
+        return s
+    return Split(tuple(sorted([keep[i] for i in s.train] + extra)), tuple(keep[i] for i in s.val),
+                 tuple(keep[i] for i in s.test), s.by, s.notes)

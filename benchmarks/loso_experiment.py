@@ -1,0 +1,103 @@
+"""One family's across-sources folds only (no shipped files, no RELNET): a quick A/B of a training change.
+
+    .venv/bin/python benchmarks/loso_experiment.py --family sound [--extras] [--val-by source]
+                                                   [--lowpass 0.3] [--tag NAME]
+
+Same data, settings, folds and thread pinning as ``make retrain``
+(:mod:`benchmarks.retrain_shipped`); ``--extras`` adds the family's
+train-only renders (:mod:`benchmarks.sound_renders`), which every fold trains
+on and none predicts. Prints and writes ``build/experiments/<tag>.json``:
+accuracy per rule, per-class recall, wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def summary(loso: dict) -> dict:
+    """Accuracy and per-class recall of every rule, rounded."""
+    return {rule: {"accuracy": round(v["accuracy"], 3),
+                   "recall": {c: round(s["recall"], 3) for c, s in v["per_class"].items()},
+                   "confusion": v["confusion"]}
+            for rule, v in loso["rules"].items()}
+
+
+def recordings_only(loso: dict, dataset) -> dict:
+    """Accuracy of every rule over the scored clips that are no render (``_render_`` not in the file name)."""
+    import numpy as np
+
+    pred = loso["predictions"]
+    rows = [k for k, i in enumerate(pred["rows"]) if "_render_" not in dataset.clips[i].path.name]
+    truth = np.array([dataset.classes.index(dataset.clips[pred["rows"][k]].label) for k in rows])
+    return {"clips": len(rows), **{r: round(float((np.array(pred[r])[rows] == truth).mean()), 3)
+                                   for r in ("top_segment", "top_window", "sum")}}
+
+
+def main(argv=None) -> int:
+    from benchmarks.retrain_shipped import FOLDS, configs
+    from benchmarks.shipped_data import family_dataset
+    from benchmarks.render_instruments import default_out
+    from relstudio.core.progress import run_task
+    from relstudio.core.threads import pin_threads
+    from relstudio.core.training.cross_source import cross_source
+    from relstudio.core.training.prepared import prepare
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--family", default="sound")
+    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data"))
+    parser.add_argument("--extras", type=int, nargs="?", const=12, default=0,
+                        help="add the family's train-only renders (phrases per class and soundfont, default 12)")
+    parser.add_argument("--epochs", type=int, default=60)
+    parser.add_argument("--val-by", default="group", choices=("group", "source"), help="early-stopping split")
+    parser.add_argument("--lowpass", type=float, default=None, help="low-pass augmentation probability")
+    parser.add_argument("--lowpass-hz", default=None, help="low-pass cut range LO,HI in Hz")
+    parser.add_argument("--seed", type=int, default=None, help="training seed (default: the retrain's)")
+    parser.add_argument("--tag", default="")
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args(argv)
+    pin_threads(args.threads)
+    cfg, _ = configs(False)
+    cfg = cfg.replace(max_epochs=args.epochs, val_by=args.val_by)
+    if args.seed is not None:
+        cfg = cfg.replace(seed=args.seed)
+    if args.lowpass is not None:
+        cfg = cfg.replace(augment=dataclasses.replace(cfg.augment, lowpass_probability=args.lowpass))
+    if args.lowpass_hz:
+        cfg = cfg.replace(augment=dataclasses.replace(cfg.augment, lowpass_hz=tuple(
+            float(v) for v in args.lowpass_hz.split(","))))
+    build = ROOT / "build" / "retrain"
+    if args.family == "instrument":
+        from benchmarks.render_instruments import render
+
+        render(default_out(), log=lambda s: None)
+    ds = family_dataset(args.family, Path(args.data), default_out(), extras=args.extras)
+    t0 = time.perf_counter()
+    prepared = run_task(prepare(ds, config=cfg, cache_folder=build / "features"))
+    loso = run_task(cross_source(prepared, config=cfg, k=FOLDS[args.family], family=args.family,
+                                 cache_folder=build / "features", val_by=args.val_by),
+                    lambda p: "fold" in p.message and print(" ", p.message[:150], flush=True))
+    out = {"family": args.family, "extras": args.extras, "epochs": args.epochs, "val_by": args.val_by, "seed": cfg.seed,
+           "lowpass": [cfg.augment.lowpass_probability, list(cfg.augment.lowpass_hz)],
+           "train_clips": len(ds), "train_only": sum(c.train_only for c in ds.clips),
+           "scored_clips": loso["clips"], "wall_s": round(time.perf_counter() - t0, 1), "rules": summary(loso),
+           "recordings_only": recordings_only(loso, prepared.dataset),
+           "per_source": {s: round(v["sum"], 3) for s, v in loso["per_source"].items()}}
+    tag = args.tag or f"{args.family}{'-extras' if args.extras else ''}"
+    path = ROOT / "build" / "experiments" / f"{tag}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out, indent=1))
+    print(json.dumps(out, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
