@@ -72,7 +72,7 @@ def _data_table(ds) -> str:
         lines += ["", f"Plus {len(extra)} **train-only** clips rendered from generated phrases ({per}; soundfonts "
                   f"{', '.join(sorted({s for x in extra for s in x.source.split('+')}))}): in the shipped files' "
                   "and every fold's training set — except a fold whose held-out clips use the same soundfont — and "
-                  "never scored, so the accuracy above is measured on the real clips only."]
+                  "never scored, so the accuracy above is measured on the data set's own clips only."]
     return "\n".join(lines)
 
 
