@@ -106,6 +106,7 @@ def main(argv=None) -> int:
     _wait(app, doc)
     _hover_peak(window, doc)
     _grab(app, window, out / "window-sound-classes.png")
+    window.files.unsaved.mark_clean()  # pictures, not work to save: no Save / Discard prompt on close
     window.close()
     return 0
 
