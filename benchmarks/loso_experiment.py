@@ -69,6 +69,7 @@ def main(argv=None) -> int:
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data"))
     parser.add_argument("--extras", type=int, nargs="?", const=12, default=0,
                         help="add the family's train-only renders (phrases per class and soundfont, default 12)")
+    parser.add_argument("--extra-classes", default="", help="only these classes' renders (comma-separated)")
     parser.add_argument("--epochs", type=int, default=60)
     parser.add_argument("--val-by", default="group", choices=("group", "source"), help="early-stopping split")
     parser.add_argument("--lowpass", type=float, default=None, help="low-pass augmentation probability")
@@ -94,7 +95,8 @@ def main(argv=None) -> int:
         from benchmarks.render_instruments import render
 
         render(default_out(), log=lambda s: None)
-    ds = family_dataset(args.family, Path(args.data), default_out(), extras=args.extras)
+    ds = family_dataset(args.family, Path(args.data), default_out(), extras=args.extras,
+                        extra_classes=tuple(c for c in args.extra_classes.split(",") if c) or None)
     t0 = time.perf_counter()
     prepared = run_task(prepare(ds, config=cfg, cache_folder=build / "features"))
     tag = args.tag or f"{args.family}{'-extras' if args.extras else ''}"

@@ -30,13 +30,15 @@ FAMILIES = {
 }
 
 
-def family_dataset(name: str, data_dir: Path, render_dir: Path | None = None, *, extras: int = 0) -> Dataset:
+def family_dataset(name: str, data_dir: Path, render_dir: Path | None = None, *, extras: int = 0,
+                   extra_classes: tuple[str, ...] | None = None) -> Dataset:
     """The clips of family ``name`` (the demo song's group is never among them).
 
     ``extras``: add the family's train-only renders, ``extras`` phrases per class (instrument: per
     variant program) and soundfont — organ and drums for ``sound`` (:mod:`benchmarks.sound_renders`), electronic,
     metal and orchestral for ``genre`` (:mod:`benchmarks.genre_phrases`),
-    neighbouring GM programs for ``instrument`` (:mod:`benchmarks.instrument_extras`).
+    neighbouring GM programs for ``instrument`` (:mod:`benchmarks.instrument_extras`);
+    ``extra_classes``: only these classes' renders (default: all the family's).
     """
     spec = FAMILIES[name]
     if spec["sets"] == ("rendered",):
@@ -56,6 +58,7 @@ def family_dataset(name: str, data_dir: Path, render_dir: Path | None = None, *,
     if extras and spec.get("extras"):
         from benchmarks.sound_renders import default_out, render_extras
 
-        folder = render_extras(default_out(name), classes=spec["extras"], clips=int(extras), family=name)
+        folder = render_extras(default_out(name), classes=tuple(extra_classes or spec["extras"]), clips=int(extras),
+                               family=name)
         clips += [dataclasses.replace(c, train_only=True) for c in read_dataset(folder).clips]
     return Dataset(Path(data_dir), "+".join(spec["sets"]), tuple(clips), tuple(spec["classes"]))
