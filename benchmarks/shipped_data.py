@@ -58,7 +58,7 @@ def family_dataset(name: str, data_dir: Path, render_dir: Path | None = None, *,
     if extras and spec.get("extras"):
         from benchmarks.sound_renders import default_out, render_extras
 
-        folder = render_extras(default_out(name), classes=tuple(extra_classes or spec["extras"]), clips=int(extras),
-                               family=name)
-        clips += [dataclasses.replace(c, train_only=True) for c in read_dataset(folder).clips]
+        folder = render_extras(default_out(name), classes=spec["extras"], clips=int(extras), family=name)
+        keep = set(extra_classes or spec["extras"])
+        clips += [dataclasses.replace(c, train_only=True) for c in read_dataset(folder).clips if c.label in keep]
     return Dataset(Path(data_dir), "+".join(spec["sets"]), tuple(clips), tuple(spec["classes"]))
