@@ -42,6 +42,19 @@ def recordings_only(loso: dict, dataset) -> dict:
                                    for r in ("top_segment", "top_window", "sum")}}
 
 
+def fold_demo(folds: Path, *, family: str) -> dict:
+    """Each fold's experts on the demo song: shares of the audible segments and 1-s windows per section."""
+    from benchmarks.retrain_shipped import demo_sections
+    from relstudio.core.experts.expert_file import load_expert
+
+    out = {}
+    for fold in sorted(folds.glob("fold*")):
+        experts = [load_expert(p) for p in sorted(fold.rglob("*.expert.safetensors"))]
+        shares = demo_sections(experts, None) if family == "genre" else demo_sections(None, experts)
+        out[fold.name] = {k: v["windows_1s"] for k, v in shares.items()}
+    return out
+
+
 def main(argv=None) -> int:
     from benchmarks.retrain_shipped import FOLDS, configs
     from benchmarks.shipped_data import family_dataset
@@ -56,6 +69,7 @@ def main(argv=None) -> int:
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data"))
     parser.add_argument("--extras", type=int, nargs="?", const=12, default=0,
                         help="add the family's train-only renders (phrases per class and soundfont, default 12)")
+    parser.add_argument("--extra-classes", default="", help="only these classes' renders (comma-separated)")
     parser.add_argument("--epochs", type=int, default=60)
     parser.add_argument("--val-by", default="group", choices=("group", "source"), help="early-stopping split")
     parser.add_argument("--lowpass", type=float, default=None, help="low-pass augmentation probability")
@@ -63,6 +77,8 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=None, help="training seed (default: the retrain's)")
     parser.add_argument("--tag", default="")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--demo", action="store_true",
+                        help="apply each fold's experts to the demo song (never trained on): shares per section")
     args = parser.parse_args(argv)
     pin_threads(args.threads)
     cfg, _ = configs(False)
@@ -79,11 +95,15 @@ def main(argv=None) -> int:
         from benchmarks.render_instruments import render
 
         render(default_out(), log=lambda s: None)
-    ds = family_dataset(args.family, Path(args.data), default_out(), extras=args.extras)
+    ds = family_dataset(args.family, Path(args.data), default_out(), extras=args.extras,
+                        extra_classes=tuple(c for c in args.extra_classes.split(",") if c) or None)
     t0 = time.perf_counter()
     prepared = run_task(prepare(ds, config=cfg, cache_folder=build / "features"))
+    tag = args.tag or f"{args.family}{'-extras' if args.extras else ''}"
+    folds = ROOT / "build" / "experiments" / tag
     loso = run_task(cross_source(prepared, config=cfg, k=FOLDS[args.family], family=args.family,
-                                 cache_folder=build / "features", val_by=args.val_by),
+                                 cache_folder=build / "features", val_by=args.val_by,
+                                 work_dir=folds if args.demo else None),
                     lambda p: "fold" in p.message and print(" ", p.message[:150], flush=True))
     out = {"family": args.family, "extras": args.extras, "epochs": args.epochs, "val_by": args.val_by, "seed": cfg.seed,
            "lowpass": [cfg.augment.lowpass_probability, list(cfg.augment.lowpass_hz)],
@@ -91,7 +111,8 @@ def main(argv=None) -> int:
            "scored_clips": loso["clips"], "wall_s": round(time.perf_counter() - t0, 1), "rules": summary(loso),
            "recordings_only": recordings_only(loso, prepared.dataset),
            "per_source": {s: round(v["sum"], 3) for s, v in loso["per_source"].items()}}
-    tag = args.tag or f"{args.family}{'-extras' if args.extras else ''}"
+    if args.demo:
+        out["demo"] = fold_demo(folds, family=args.family)
     path = ROOT / "build" / "experiments" / f"{tag}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out, indent=1))

@@ -33,6 +33,18 @@ NOTES = {
              "augmentation (p 0.3, 3.5–11 kHz: 0.432 / 0.472 at seed 0; p 0.5, 1.5–11 kHz with validation on "
              "packages: 0.462 / 0.465), single held organ keys among the renders (0.453 / 0.476, seed 1 "
              "0.448 / 0.472)",
+    "genre": "Tried and not adopted (folds of the experts only, `benchmarks/loso_experiment.py --family genre "
+             "--extras N`, training seeds 0 / 1 / 2; without renders: top segment 0.686 / 0.667 / 0.680, top 1-s "
+             "window 0.708 / 0.694 / 0.696, SUM 0.739 / 0.720 / 0.688): train-only renders of generated "
+             "electronic, metal and orchestral phrases (`benchmarks/genre_phrases.py`, "
+             "`benchmarks/sound_renders.py --family genre`). 12 per class and soundfont (144 clips): 0.741 / 0.678"
+             " / 0.698, 0.747 / 0.696 / 0.718, 0.753 / 0.710 / 0.737 — on average +0.028, +0.021, +0.018; 24 (288 "
+             "clips): 0.714 / 0.741 / 0.710, 0.712 / 0.751 / 0.710, 0.704 / 0.753 / 0.714 — +0.044, +0.025, +0.008"
+             " (SUM electronic recall 0.656 → 0.500 at seed 0). Both under the +0.03 (top 1-s window or SUM) that "
+             "would justify them, and no help on the demo: each fold's experts give electronic 0–19 % of the 1-s "
+             "windows of 0:00–2:50 with or without them (orchestral 77–99 %; metal 93.5–100 % of 3:10–4:40). "
+             "Electronic renders only (12, seed 0): 0.641 / 0.671 / 0.688, electronic recall (top 1-s window) "
+             "0.517 → 0.278",
 }
 
 

@@ -40,6 +40,8 @@ TABLE1 = ("sound",)  # families whose folds also train RELNET / CONVNET / CONV-K
 # Train-only renders per family (phrases per class / variant program and soundfont; benchmarks/loso_experiment.py
 # measured them): in every fold's training set (unless they share a soundfont with its held-out clips), never scored.
 EXTRAS = {"sound": 12}  # instrument: 6 variant-program phrases cost 0.08 (top 1-s window), not adopted
+# genre: generated electronic / metal / orchestral phrases (benchmarks/genre_phrases.py), 12 or 24 per class and
+# soundfont, gave +0.021 / +0.025 top 1-s window, +0.018 / +0.008 SUM over seeds 0-2, no gain on the demo: not adopted.
 # Per-family TrainingConfig changes, e.g. {"sound": dict(val_by="source")}: early stopping on whole held-out
 # packages, measured on the sound family with the renders: top 1-s window / SUM seed 0 +0.026 / +0.038, seed 1
 # -0.028 / -0.031 against validation by groups — not adopted.

@@ -25,16 +25,20 @@ FAMILIES = {
                        sets=("rendered",), colours={"piano": "#42d4f4", "guitar": "#f032e6", "violin": "#e6d84a",
                                                     "flute": "#4fd1c5", "trumpet": "#d4a373", "clarinet": "#ff7b7b"}),
     "genre": dict(title="Genre viewpoint", classes=("electronic", "metal", "orchestral"), sets=("sound2", "genre"),
+                  extras=("electronic", "metal", "orchestral"),
                   colours={"metal": "#4dabf7", "orchestral": "#ffd43b", "electronic": "#ff6bcb"}),
 }
 
 
-def family_dataset(name: str, data_dir: Path, render_dir: Path | None = None, *, extras: int = 0) -> Dataset:
+def family_dataset(name: str, data_dir: Path, render_dir: Path | None = None, *, extras: int = 0,
+                   extra_classes: tuple[str, ...] | None = None) -> Dataset:
     """The clips of family ``name`` (the demo song's group is never among them).
 
     ``extras``: add the family's train-only renders, ``extras`` phrases per class (instrument: per
-    variant program) and soundfont — organ and drums for ``sound`` (:mod:`benchmarks.sound_renders`),
-    neighbouring GM programs for ``instrument`` (:mod:`benchmarks.instrument_extras`).
+    variant program) and soundfont — organ and drums for ``sound`` (:mod:`benchmarks.sound_renders`), electronic,
+    metal and orchestral for ``genre`` (:mod:`benchmarks.genre_phrases`),
+    neighbouring GM programs for ``instrument`` (:mod:`benchmarks.instrument_extras`);
+    ``extra_classes``: only these classes' renders (default: all the family's).
     """
     spec = FAMILIES[name]
     if spec["sets"] == ("rendered",):
@@ -54,6 +58,7 @@ def family_dataset(name: str, data_dir: Path, render_dir: Path | None = None, *,
     if extras and spec.get("extras"):
         from benchmarks.sound_renders import default_out, render_extras
 
-        folder = render_extras(default_out(), classes=spec["extras"], clips=int(extras))
-        clips += [dataclasses.replace(c, train_only=True) for c in read_dataset(folder).clips]
+        folder = render_extras(default_out(name), classes=spec["extras"], clips=int(extras), family=name)
+        keep = set(extra_classes or spec["extras"])
+        clips += [dataclasses.replace(c, train_only=True) for c in read_dataset(folder).clips if c.label in keep]
     return Dataset(Path(data_dir), "+".join(spec["sets"]), tuple(clips), tuple(spec["classes"]))

@@ -72,7 +72,7 @@ def organ_phrase(rng: np.random.Generator, *, length_s: float = 5.0) -> tuple[st
     return f"{kind}-p{prog}", ev
 
 
-def _groove(kind: str, rng: np.random.Generator) -> list[tuple[float, int, int]]:
+def groove(kind: str, rng: np.random.Generator) -> list[tuple[float, int, int]]:
     """One bar of (beat position 0–4, key, base velocity)."""
     hat = int(rng.choice([42, 42, 44, 46]))
     if kind == "rock":
@@ -98,7 +98,12 @@ def drum_phrase(rng: np.random.Generator, *, length_s: float = 5.0) -> tuple[str
     kind = DRUM_KINDS[int(rng.integers(len(DRUM_KINDS)))]
     kit = int(rng.choice(KITS))
     beat = 60.0 / float(rng.uniform(70, 180))
-    bar = _groove(kind, rng)
+    return f"{kind}-k{kit}", drum_track(rng, bar=groove(kind, rng), kit=kit, beat=beat, length_s=length_s)
+
+
+def drum_track(rng: np.random.Generator, *, bar: list[tuple[float, int, int]], kit: int, beat: float,
+               length_s: float) -> list[tuple]:
+    """``bar`` (beat position, key, velocity) repeated on channel 9 with fills, crashes and a little timing jitter."""
     fill_every = int(rng.choice([2, 4, 100]))
     ev, t, n = [], 0.0, 0
     while t < length_s:
@@ -113,7 +118,7 @@ def drum_phrase(rng: np.random.Generator, *, length_s: float = 5.0) -> tuple[str
             ev.append((max(0.0, start), 9, kit, key, 0.1, int(np.clip(v + rng.normal(0, 10), 20, 127))))
         t += 4 * beat
         n += 1
-    return f"{kind}-k{kit}", ev
+    return ev
 
 
 def _vlq(n: int) -> bytes:

@@ -1,6 +1,8 @@
 """Train-only organ and drum clips rendered from the allowed soundfonts (``make retrain`` uses them).
 
-    .venv/bin/python benchmarks/sound_renders.py [--out DIR] [--clips 12] [--force]
+    .venv/bin/python benchmarks/sound_renders.py [--family sound|genre] [--out DIR] [--clips 12] [--force]
+
+``--family genre`` renders the genre family's phrases (:mod:`benchmarks.genre_phrases`) the same way.
 
 The sound family's across-sources folds hold out whole packages; with
 ``grandorgue-demo`` held out, two thirds of the organ clips are gone. These
@@ -43,20 +45,31 @@ PEAK = 10 ** (-1 / 20)
 FLUID = "fluid-soundfont-gm+fluidr3mono-gm-soundfont"
 
 
-def default_out() -> Path:
+def default_out(family: str = "sound") -> Path:
     from benchmarks.render_instruments import default_out as instruments
 
-    return instruments().with_name("sound_extras")
+    return instruments().with_name(f"{family}_extras")
+
+
+def generators(family: str = "sound") -> dict:
+    """The phrase generators of ``family``'s train-only renders, by class."""
+    if family == "genre":
+        from benchmarks.genre_phrases import GENERATORS as genre
+
+        return genre
+    return GENERATORS
 
 
 def render_extras(out: Path, *, classes=tuple(GENERATORS), clips: int = CLIPS, seed: int = 11,
-                  soundfonts=tuple(SOUNDFONTS), log=print) -> Path:
-    """Render (or reuse, when the stamp matches) the train-only clips in ``out``; returns the folder."""
+                  soundfonts=tuple(SOUNDFONTS), log=print, family: str = "sound") -> Path:
+    """Render (or reuse, when the stamp matches) ``family``'s train-only clips in ``out``; returns the folder."""
     import soundfile as sf
 
     out = Path(out)
-    want = json.dumps({"version": VERSION, "clips": clips, "seed": seed, "classes": sorted(classes),
-                       "soundfonts": list(soundfonts)}, sort_keys=True)
+    gens = generators(family)
+    stamp = {"version": VERSION, "clips": clips, "seed": seed, "classes": sorted(classes),
+             "soundfonts": list(soundfonts)}
+    want = json.dumps(stamp if family == "sound" else {**stamp, "family": family}, sort_keys=True)
     if (out / "stamp.json").exists() and (out / "stamp.json").read_text() == want:
         return out
     missing = missing_tools()
@@ -70,7 +83,7 @@ def render_extras(out: Path, *, classes=tuple(GENERATORS), clips: int = CLIPS, s
         (stage / name).mkdir(parents=True, exist_ok=True)
         for f, sf_name in enumerate(soundfonts):
             path, pkg, licence = SOUNDFONTS[sf_name]
-            phrases = [GENERATORS[name](np.random.default_rng(seed * 100000 + c * 10000 + f * 1000 + i),
+            phrases = [gens[name](np.random.default_rng(seed * 100000 + c * 10000 + f * 1000 + i),
                                         length_s=LENGTH_S) for i in range(clips)]
             audio = render_one(midi_file([ev for _, ev in phrases], length_s=LENGTH_S, gap_s=GAP_S), path,
                                int(clips * (LENGTH_S + GAP_S) * RATE))
@@ -97,16 +110,18 @@ def render_extras(out: Path, *, classes=tuple(GENERATORS), clips: int = CLIPS, s
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=str(default_out()))
+    parser.add_argument("--family", default="sound", choices=("sound", "genre"))
+    parser.add_argument("--out", default=None, help="default: the family's cache folder")
     parser.add_argument("--clips", type=int, default=CLIPS, help="phrases per class and soundfont")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--force", action="store_true", help="render again even if the stamp matches")
     args = parser.parse_args(argv)
-    out = Path(args.out)
+    out = Path(args.out or default_out(args.family))
     if args.force:
         (out / "stamp.json").unlink(missing_ok=True)
     try:
-        render_extras(out, clips=args.clips, seed=args.seed)
+        render_extras(out, classes=tuple(generators(args.family)), clips=args.clips, seed=args.seed,
+                      family=args.family)
     except RuntimeError as exc:
         print(f"sound_renders: {exc}", file=sys.stderr)
         return 2
