@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 from pathlib import Path
 
@@ -29,7 +28,8 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.instrument_phrases import midi_bytes, phrase  # noqa: E402
 from benchmarks.render_instruments import (GAP_S, LENGTH_S, RATE, SOUNDFONTS, SOURCE_OF,  # noqa: E402
-                                           default_out as instruments_out, folder_digest, missing_tools, render_one)
+                                           MANIFEST_HEADER, default_out as instruments_out, open_stage, publish_stage,
+                                           render_command, render_one)
 
 VARIANTS = {"piano": (1, 2), "guitar": (25, 26, 27), "violin": (110,), "trumpet": (59,), "flute": (72,),
             "clarinet": ()}
@@ -49,14 +49,10 @@ def render_variants(out: Path, *, clips: int = CLIPS, seed: int = 9, soundfonts=
     out, variants = Path(out), dict(VARIANTS if variants is None else variants)
     want = json.dumps({"version": VERSION, "clips": clips, "seed": seed, "soundfonts": list(soundfonts),
                        "variants": {k: list(v) for k, v in variants.items()}}, sort_keys=True)
-    if (out / "stamp.json").exists() and (out / "stamp.json").read_text() == want:
+    stage = open_stage(out, want, what="instrument variants")
+    if stage is None:
         return out
-    missing = missing_tools()
-    if missing:
-        raise RuntimeError(f"cannot render instrument variants, missing: {', '.join(missing)}")
-    stage = out.with_name(out.name + ".partial")
-    shutil.rmtree(stage, ignore_errors=True)
-    rows = ["path,label,group,source_pkg,source_file,offset_s,dur_s,license"]
+    rows = [MANIFEST_HEADER]
     per = int(LENGTH_S * RATE)
     for name, programs in variants.items():
         (stage / name).mkdir(parents=True, exist_ok=True)
@@ -78,11 +74,7 @@ def render_variants(out: Path, *, clips: int = CLIPS, seed: int = 9, soundfonts=
                     rows.append(f"{rel},{name},{src},{src},{Path(path).name}+program{program}+phrase{i},"
                                 f"{i * (LENGTH_S + GAP_S):.1f},{LENGTH_S:.1f},{licence}")
             log(f"  rendered {name} program {program}")
-    (stage / "manifest.csv").write_text("\n".join(rows) + "\n")
-    (stage / "stamp.json").write_text(want)
-    shutil.rmtree(out, ignore_errors=True)
-    stage.rename(out)
-    return out
+    return publish_stage(stage, out, rows=rows, stamp=want)
 
 
 def main(argv=None) -> int:
@@ -92,15 +84,8 @@ def main(argv=None) -> int:
     parser.add_argument("--force", action="store_true", help="render again even if the stamp matches")
     args = parser.parse_args(argv)
     out = Path(args.out)
-    if args.force:
-        (out / "stamp.json").unlink(missing_ok=True)
-    try:
-        render_variants(out, clips=args.clips)
-    except RuntimeError as exc:
-        print(f"instrument_extras: {exc}", file=sys.stderr)
-        return 2
-    print(f"{out}: digest {folder_digest(out)}")
-    return 0
+    return render_command("instrument_extras", out, force=args.force,
+                          render_set=lambda: render_variants(out, clips=args.clips))
 
 
 if __name__ == "__main__":

@@ -77,7 +77,8 @@ def phrase(instrument: str, rng: np.random.Generator, *, length_s: float = 4.0) 
     return kind, notes
 
 
-def _vlq(n: int) -> bytes:
+def vlq(n: int) -> bytes:
+    """A MIDI variable-length quantity."""
     out = [n & 0x7F]
     n >>= 7
     while n:
@@ -102,7 +103,7 @@ def midi_bytes(program: int, phrases: list[list[tuple]], *, gap_s: float = 1.0, 
     track = bytearray(b"\x00\xff\x51\x03" + (500000).to_bytes(3, "big") + b"\x00" + bytes([0xC0, program]))
     last = 0
     for tick, _, msg in sorted(events):
-        track += _vlq(tick - last) + msg
+        track += vlq(tick - last) + msg
         last = tick
-    track += _vlq(max(0, end - last)) + b"\xff\x2f\x00"
+    track += vlq(max(0, end - last)) + b"\xff\x2f\x00"
     return b"MThd" + struct.pack(">IHHH", 6, 0, 1, TICKS) + b"MTrk" + struct.pack(">I", len(track)) + bytes(track)

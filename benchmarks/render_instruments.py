@@ -88,15 +88,11 @@ def render(out: Path, *, clips: int = CLIPS, seed: int = 7, soundfonts=tuple(SOU
     import soundfile as sf
 
     want = stamp(clips, seed, soundfonts, instruments)
-    if (out / "stamp.json").exists() and (out / "stamp.json").read_text() == want:
+    stage = open_stage(out, want, what="instruments")
+    if stage is None:
         log(f"rendered instruments: reusing {out}")
         return out
-    missing = missing_tools()
-    if missing:
-        raise RuntimeError(f"cannot render instruments, missing: {', '.join(missing)} (apt-get install them)")
-    stage = out.with_name(out.name + ".partial")
-    shutil.rmtree(stage, ignore_errors=True)
-    rows = ["path,label,group,source_pkg,source_file,offset_s,dur_s,license"]
+    rows = [MANIFEST_HEADER]
     per = int(LENGTH_S * RATE)
     for name in instruments:
         program = INSTRUMENTS[name][0]
@@ -115,11 +111,7 @@ def render(out: Path, *, clips: int = CLIPS, seed: int = 7, soundfonts=tuple(SOU
                 rows.append(f"{rel},{name},{SOURCE_OF[sf_name]},{pkg},{Path(path).name}+phrase{i},"
                             f"{i * (LENGTH_S + GAP_S):.1f},{LENGTH_S:.1f},{licence}")
             log(f"  rendered {name} with {sf_name}")
-    (stage / "manifest.csv").write_text("\n".join(rows) + "\n")
-    (stage / "stamp.json").write_text(want)
-    shutil.rmtree(out, ignore_errors=True)
-    stage.rename(out)
-    return out
+    return publish_stage(stage, out, rows=rows, stamp=want)
 
 
 def folder_digest(folder: Path) -> str:
@@ -131,6 +123,44 @@ def folder_digest(folder: Path) -> str:
     return h.hexdigest()[:16]
 
 
+MANIFEST_HEADER = "path,label,group,source_pkg,source_file,offset_s,dur_s,license"
+
+
+def open_stage(out: Path, stamp: str, *, what: str) -> Path | None:
+    """``None`` when ``out`` already holds the set stamped ``stamp``; else an emptied staging folder beside
+    it (``RuntimeError`` naming the missing tools when the set cannot be rendered here)."""
+    if (out / "stamp.json").exists() and (out / "stamp.json").read_text() == stamp:
+        return None
+    missing = missing_tools()
+    if missing:
+        raise RuntimeError(f"cannot render {what}, missing: {', '.join(missing)} (apt-get install them)")
+    stage = out.with_name(out.name + ".partial")
+    shutil.rmtree(stage, ignore_errors=True)
+    return stage
+
+
+def publish_stage(stage: Path, out: Path, *, rows: list[str], stamp: str) -> Path:
+    """Write the staged set's manifest and stamp, then put the staged folder in place of ``out``."""
+    (stage / "manifest.csv").write_text("\n".join(rows) + "\n")
+    (stage / "stamp.json").write_text(stamp)
+    shutil.rmtree(out, ignore_errors=True)
+    stage.rename(out)
+    return out
+
+
+def render_command(tool: str, out: Path, *, force: bool, render_set) -> int:
+    """A render script's command line: ``render_set()`` (again if ``force``), its digest, exit 2 on a missing tool."""
+    if force:
+        (out / "stamp.json").unlink(missing_ok=True)
+    try:
+        render_set()
+    except RuntimeError as exc:
+        print(f"{tool}: {exc}", file=sys.stderr)
+        return 2
+    print(f"{out}: digest {folder_digest(out)}")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(default_out()))
@@ -139,15 +169,8 @@ def main(argv=None) -> int:
     parser.add_argument("--force", action="store_true", help="render again even if the stamp matches")
     args = parser.parse_args(argv)
     out = Path(args.out)
-    if args.force:
-        (out / "stamp.json").unlink(missing_ok=True)
-    try:
-        render(out, clips=args.clips, seed=args.seed)
-    except RuntimeError as exc:
-        print(f"render_instruments: {exc}", file=sys.stderr)
-        return 2
-    print(f"{out}: digest {folder_digest(out)}")
-    return 0
+    return render_command("render_instruments", out, force=args.force,
+                          render_set=lambda: render(out, clips=args.clips, seed=args.seed))
 
 
 if __name__ == "__main__":

@@ -21,6 +21,8 @@ import struct
 
 import numpy as np
 
+from benchmarks.instrument_phrases import vlq
+
 ORGANS = (19, 19, 19, 20, 16)  # church organ most often
 ORGAN_KINDS = ("chorale", "held", "melody", "run")
 KITS = (0, 8, 16, 24, 25, 32, 40)
@@ -121,15 +123,6 @@ def drum_track(rng: np.random.Generator, *, bar: list[tuple[float, int, int]], k
     return ev
 
 
-def _vlq(n: int) -> bytes:
-    out = [n & 0x7F]
-    n >>= 7
-    while n:
-        out.append(0x80 | (n & 0x7F))
-        n >>= 7
-    return bytes(reversed(out))
-
-
 def midi_file(phrases: list[list[tuple]], *, length_s: float = 5.0, gap_s: float = 1.0) -> bytes:
     """A format-0 MIDI file (120 bpm, 960 ticks/s) playing ``phrases`` every ``length_s + gap_s`` s.
 
@@ -152,7 +145,7 @@ def midi_file(phrases: list[list[tuple]], *, length_s: float = 5.0, gap_s: float
     track = bytearray(b"\x00\xff\x51\x03" + (500000).to_bytes(3, "big"))
     last = 0
     for tick, _, msg in sorted(events):
-        track += _vlq(tick - last) + msg
+        track += vlq(tick - last) + msg
         last = tick
-    track += _vlq(max(0, end - last)) + b"\xff\x2f\x00"
+    track += vlq(max(0, end - last)) + b"\xff\x2f\x00"
     return b"MThd" + struct.pack(">IHHH", 6, 0, 1, 480) + b"MTrk" + struct.pack(">I", len(track)) + bytes(track)

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 from pathlib import Path
 
@@ -33,7 +32,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.render_instruments import RATE, SOUNDFONTS, folder_digest, missing_tools, render_one  # noqa: E402
+from benchmarks.render_instruments import (MANIFEST_HEADER, RATE, SOUNDFONTS, open_stage, publish_stage,  # noqa: E402
+                                           render_command, render_one)
 from benchmarks.sound_phrases import drum_phrase, midi_file, organ_phrase  # noqa: E402
 
 GENERATORS = {"drums": drum_phrase, "organ": organ_phrase}
@@ -70,14 +70,10 @@ def render_extras(out: Path, *, classes=tuple(GENERATORS), clips: int = CLIPS, s
     stamp = {"version": VERSION, "clips": clips, "seed": seed, "classes": sorted(classes),
              "soundfonts": list(soundfonts)}
     want = json.dumps(stamp if family == "sound" else {**stamp, "family": family}, sort_keys=True)
-    if (out / "stamp.json").exists() and (out / "stamp.json").read_text() == want:
+    stage = open_stage(out, want, what=f"the {family} extras")
+    if stage is None:
         return out
-    missing = missing_tools()
-    if missing:
-        raise RuntimeError(f"cannot render the sound extras, missing: {', '.join(missing)} (apt-get install them)")
-    stage = out.with_name(out.name + ".partial")
-    shutil.rmtree(stage, ignore_errors=True)
-    rows = ["path,label,group,source_pkg,source_file,offset_s,dur_s,license"]
+    rows = [MANIFEST_HEADER]
     per = int(LENGTH_S * RATE)
     for c, name in enumerate(sorted(classes)):
         (stage / name).mkdir(parents=True, exist_ok=True)
@@ -101,11 +97,7 @@ def render_extras(out: Path, *, classes=tuple(GENERATORS), clips: int = CLIPS, s
                             f"{i * (LENGTH_S + GAP_S):.1f},{LENGTH_S:.1f},{licence}")
                 kept += 1
             log(f"  rendered {kept}/{clips} {name} phrases with {sf_name}")
-    (stage / "manifest.csv").write_text("\n".join(rows) + "\n")
-    (stage / "stamp.json").write_text(want)
-    shutil.rmtree(out, ignore_errors=True)
-    stage.rename(out)
-    return out
+    return publish_stage(stage, out, rows=rows, stamp=want)
 
 
 def main(argv=None) -> int:
@@ -117,16 +109,9 @@ def main(argv=None) -> int:
     parser.add_argument("--force", action="store_true", help="render again even if the stamp matches")
     args = parser.parse_args(argv)
     out = Path(args.out or default_out(args.family))
-    if args.force:
-        (out / "stamp.json").unlink(missing_ok=True)
-    try:
-        render_extras(out, classes=tuple(generators(args.family)), clips=args.clips, seed=args.seed,
-                      family=args.family)
-    except RuntimeError as exc:
-        print(f"sound_renders: {exc}", file=sys.stderr)
-        return 2
-    print(f"{out}: digest {folder_digest(out)}")
-    return 0
+    return render_command("sound_renders", out, force=args.force,
+                          render_set=lambda: render_extras(out, classes=tuple(generators(args.family)),
+                                                           clips=args.clips, seed=args.seed, family=args.family))
 
 
 if __name__ == "__main__":
