@@ -55,8 +55,8 @@ class StatusBar(QStatusBar):
         self._set_busy(False)
         doc.runner.progress.connect(self._progress)
         doc.runner.busyChanged.connect(self._set_busy)
-        doc.runner.cancelled.connect(self._cancelled)  # bound methods: disconnected when the bar is destroyed
-        doc.message.connect(self._message)
+        doc.runner.cancelled.connect(lambda name: self.showMessage(f"cancelled: {name}", 5000))
+        doc.message.connect(lambda text: self.showMessage(text, 8000))
         doc.positionChanged.connect(self._position)
         doc.analysisChanged.connect(self._analysis)
         doc.relevanceChanged.connect(self._analysis)
@@ -103,12 +103,6 @@ class StatusBar(QStatusBar):
         self.progress.setValue(int(1000 * min(max(fraction, 0.0), 1.0)))
         if message:
             self.task_label.setText(message)
-
-    def _cancelled(self, name: str) -> None:
-        self.showMessage(f"cancelled: {name}", 5000)
-
-    def _message(self, text: str) -> None:
-        self.showMessage(text, 8000)
 
     def _set_busy(self, busy: bool) -> None:
         for w in (self.progress, self.cancel_button, self.task_label):

@@ -276,37 +276,3 @@ def test_dropping_an_audio_file_on_the_window_opens_it(qtbot, window, track):
                                 Qt.KeyboardModifier.NoModifier))
     wait_idle(qtbot, window.doc)
     assert window.doc.path == track and window.windowTitle().startswith(track.name)
-
-
-def test_a_document_that_outlives_its_window_reaches_no_deleted_widget(qtbot, library, cache, tmp_path):
-    """Signals of a document (the engine warm-up, a message, a cancelled job) may arrive after its window
-    was closed and deleted: every view and panel is connected through bound methods, which Qt disconnects
-    when the receiver is destroyed; a lambda would reach a deleted widget ("already deleted")."""
-    from PySide6.QtCore import QCoreApplication, QEvent
-
-    from relstudio.gui.main_window import MainWindow
-    from relstudio.gui.playback import Player
-    from tests.gui.conftest import FakeBackend, ScriptedDialogs
-
-    doc = Document(library=library, cache=cache, device="cpu", viewpoint_folder=tmp_path / "vp")
-    w = MainWindow(doc, player=Player(FakeBackend()), dialogs=ScriptedDialogs())  # not qtbot's: deleted here
-    w.show()
-    w.files.unsaved.mark_clean()
-    w.close()
-    w.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    qtbot.wait(10)
-    errors = []
-    hook, sys.excepthook = sys.excepthook, lambda *exc: errors.append(exc[1])  # PySide reports slot errors here
-    try:
-        doc.engineReady.emit()
-        doc.message.emit("after the window")
-        doc.runner.cancelled.emit("analysis")
-        doc.runner.busyChanged.emit(False)
-        doc.classification.runner.busyChanged.emit(False)
-        doc.thresholdChanged.emit(0.5)
-        doc.relevanceChanged.emit()
-        qtbot.wait(20)
-    finally:
-        sys.excepthook = hook
-    assert errors == []

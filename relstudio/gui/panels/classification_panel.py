@@ -104,13 +104,10 @@ class ClassificationPanel(QWidget):
         layout.addWidget(self.passages)
         self.state.changed.connect(self.refresh)
         self.state.highlightChanged.connect(self._refresh_passages)
-        self.state.runner.busyChanged.connect(self._busy_changed)  # bound: disconnected when the panel is destroyed
+        self.state.runner.busyChanged.connect(lambda _b: self.refresh())
         self.refresh()
 
     # -- drawing -----------------------------------------------------------------------
-    def _busy_changed(self, _busy: bool) -> None:
-        self.refresh()
-
     def refresh(self) -> None:
         st, rows = self.state, self.state.rows()
         if st.relnet is not None:

@@ -89,7 +89,7 @@ class ExpertPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         self.loading = QLabel("loading experts…")  # until the window has imported torch (engine_warmup)
         self.loading.setVisible(not doc.engine_ready)
-        doc.engineReady.connect(self._engine_ready)  # bound methods: disconnected when the panel is destroyed
+        doc.engineReady.connect(lambda: self.loading.setVisible(False))
         layout.addWidget(self.loading)
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
@@ -99,14 +99,8 @@ class ExpertPanel(QWidget):
         doc.relevanceChanged.connect(self._sync_checks)
         doc.relevanceChanged.connect(self._update_buttons)  # Remove from view: only for ticked experts
         doc.analysisChanged.connect(self._sync_checks)
-        doc.runner.busyChanged.connect(self._busy_changed)
+        doc.runner.busyChanged.connect(lambda _b: self._sync_checks())
         self.refill()
-
-    def _engine_ready(self) -> None:
-        self.loading.setVisible(False)
-
-    def _busy_changed(self, _busy: bool) -> None:
-        self._sync_checks()
 
     # -- contents ----------------------------------------------------------------------
     def refill(self) -> None:
