@@ -102,7 +102,7 @@ def main(argv=None) -> int:
     tag = args.tag or f"{args.family}{'-extras' if args.extras else ''}"
     folds = ROOT / "build" / "experiments" / tag
     loso = run_task(cross_source(prepared, config=cfg, k=FOLDS[args.family], family=args.family,
-                                 cache_folder=build / "features", val_by=args.val_by,
+                                 cache_folder=build / "features",
                                  work_dir=folds if args.demo else None),
                     lambda p: "fold" in p.message and print(" ", p.message[:150], flush=True))
     out = {"family": args.family, "extras": args.extras, "epochs": args.epochs, "val_by": args.val_by, "seed": cfg.seed,

@@ -27,7 +27,6 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from relstudio.core.errors import ParameterError
 from relstudio.core.experts.expert_file import load_expert
 from relstudio.core.nets.expert_cnn import FusedExperts
 from relstudio.core.progress import Progress, Task, scaled
@@ -133,7 +132,7 @@ def pooled_table(reports) -> list[dict]:
 
 def cross_source(prepared: Prepared, *, config: TrainingConfig, k: int = 5, family: str = "",
                  work_dir: Path | None = None, classifier_config: TrainingConfig | None = None,
-                 pad_frames: int | None = None, cache_folder=None, val_by: str | None = None) -> Task[dict]:
+                 pad_frames: int | None = None, cache_folder=None) -> Task[dict]:
     """Train the experts ``k`` times, each time without one fold of sources; returns scores per rule.
 
     Result: ``folds`` (sources per fold), ``rules`` (accuracy, per-class
@@ -141,13 +140,9 @@ def cross_source(prepared: Prepared, *, config: TrainingConfig, k: int = 5, fami
     the number of clips. With ``classifier_config`` each fold also trains
     RELNET, CONVNET and CONV-KONG and ``table`` holds the Table-1 rows of all
     models on the held-out sources (pooled over folds; padded to ``pad_frames``).
-    ``val_by`` (default ``config.val_by``) ``"source"`` holds out whole sources
-    (not groups) of the remaining clips for early stopping, so validation too is
-    on unheard sources.
+    ``config.val_by == "source"`` holds out whole sources (not groups) of the
+    remaining clips for early stopping, so validation too is on unheard sources.
     """
-    val_by = val_by or config.val_by
-    if val_by not in ("group", "source"):
-        raise ParameterError(f"val_by must be 'group' or 'source', got {val_by!r}")
     ds, fs = prepared.dataset, prepared.features
     folds = source_folds(ds, k)
     src = [source_of(c) for c in ds.clips]
@@ -164,7 +159,7 @@ def cross_source(prepared: Prepared, *, config: TrainingConfig, k: int = 5, fami
         for j, held in enumerate(folds):
             test = [i for i in range(len(ds)) if src[i] in held and not extra[i]]
             rest = [i for i in range(len(ds)) if src[i] not in held and not extra[i]]
-            unit = [src[i] if val_by == "source" else ds.clips[i].group for i in rest]
+            unit = [ds.clips[i].split_unit(config.val_by) for i in rest]
             sub = split_indices([ds.clips[i].label for i in rest], unit,
                                 val_fraction=config.val_fraction, test_fraction=0.0, seed=config.seed)
             held_parts = set().union(*(_parts(ds.clips[i]) for i in test))

@@ -33,6 +33,10 @@ class ClipRecord:
         """The source for splits across sources: the first package of ``a+b`` (a render's MIDI package), else the group."""
         return (self.source.split("+")[0] if self.source else "") or self.group
 
+    def split_unit(self, by: str) -> str:
+        """What a split holds out together: the clip's source when ``by == "source"``, else its group."""
+        return self.source_key if by == "source" else self.group
+
     def relative_to(self, root: Path) -> str:
         try:
             return self.path.relative_to(root).as_posix()

@@ -126,7 +126,7 @@ def split_dataset(dataset, *, val_fraction: float = 0.2, test_fraction: float = 
         raise ParameterError(f"split unit must be 'group' or 'source', got {unit!r}")
     keep = [i for i, c in enumerate(dataset.clips) if not c.train_only]
     extra = [i for i, c in enumerate(dataset.clips) if c.train_only]
-    units = [c.source_key if unit == "source" else c.group for c in dataset.clips]
+    units = [c.split_unit(unit) for c in dataset.clips]
     s = split_indices([dataset.clips[i].label for i in keep], [units[i] for i in keep],
                       val_fraction=val_fraction, test_fraction=test_fraction, seed=seed, test_groups=test_groups)
     if not extra:
