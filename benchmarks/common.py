@@ -16,6 +16,19 @@ from pathlib import Path
 import numpy as np
 
 WORK = Path(tempfile.gettempdir()) / "relstudio-bench"
+# The same numeric kernels on every x86-64 machine with AVX2: torch dispatches its own kernels, oneDNN's
+# convolutions and MKL's matrix products by the CPU's instruction set, so a training run on a machine with
+# AVX-512 took other rounding steps than one without and ended with other weights (issue 14: three fingerprints
+# for one genre expert: the VM of 2026-12-02 02:30, this VM by default, this VM pinned to AVX2).
+REPRODUCIBLE_KERNELS = {"ATEN_CPU_CAPABILITY": "avx2", "ONEDNN_MAX_CPU_ISA": "AVX2", "MKL_CBWR": "AVX2"}
+
+
+def pin_kernels() -> dict[str, str]:
+    """Set :data:`REPRODUCIBLE_KERNELS` (unless the caller set them) before torch is imported; what is in force."""
+    if platform.machine() in ("x86_64", "AMD64"):
+        for key, value in REPRODUCIBLE_KERNELS.items():
+            os.environ.setdefault(key, value)
+    return {k: os.environ[k] for k in REPRODUCIBLE_KERNELS if k in os.environ}
 
 
 def machine() -> str:

@@ -1,7 +1,7 @@
 """One family's across-sources folds only (no shipped files, no RELNET): a quick A/B of a training change.
 
     .venv/bin/python benchmarks/loso_experiment.py --family sound [--extras] [--val-by source]
-                                                   [--lowpass 0.3] [--tag NAME]
+                                                   [--train-set main[:drums,organ]] [--lowpass 0.3] [--tag NAME]
 
 Same data, settings, folds and thread pinning as ``make retrain``
 (:mod:`benchmarks.retrain_shipped`); ``--extras`` adds the family's
@@ -21,6 +21,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import pin_kernels  # noqa: E402
+
+pin_kernels()  # the retrain's kernels (before torch is imported), so an experiment matches make retrain
 
 
 def summary(loso: dict) -> dict:
@@ -70,6 +74,8 @@ def main(argv=None) -> int:
     parser.add_argument("--extras", type=int, nargs="?", const=12, default=0,
                         help="add the family's train-only renders (phrases per class and soundfont, default 12)")
     parser.add_argument("--extra-classes", default="", help="only these classes' renders (comma-separated)")
+    parser.add_argument("--train-set", action="append", default=[],
+                        help="a data set whose clips are train-only: main, or main:drums,organ (repeat for more)")
     parser.add_argument("--epochs", type=int, default=60)
     parser.add_argument("--val-by", default="group", choices=("group", "source"), help="early-stopping split")
     parser.add_argument("--lowpass", type=float, default=None, help="low-pass augmentation probability")
@@ -96,7 +102,8 @@ def main(argv=None) -> int:
 
         render(default_out(), log=lambda s: None)
     ds = family_dataset(args.family, Path(args.data), default_out(), extras=args.extras,
-                        extra_classes=tuple(c for c in args.extra_classes.split(",") if c) or None)
+                        extra_classes=tuple(c for c in args.extra_classes.split(",") if c) or None,
+                        train_sets=tuple(args.train_set))
     t0 = time.perf_counter()
     prepared = run_task(prepare(ds, config=cfg, cache_folder=build / "features"))
     tag = args.tag or f"{args.family}{'-extras' if args.extras else ''}"
@@ -105,7 +112,7 @@ def main(argv=None) -> int:
                                  cache_folder=build / "features",
                                  work_dir=folds if args.demo else None),
                     lambda p: "fold" in p.message and print(" ", p.message[:150], flush=True))
-    out = {"family": args.family, "extras": args.extras, "epochs": args.epochs, "val_by": args.val_by, "seed": cfg.seed,
+    out = {"family": args.family, "extras": args.extras, "train_sets": args.train_set, "epochs": args.epochs, "val_by": args.val_by, "seed": cfg.seed,
            "lowpass": [cfg.augment.lowpass_probability, list(cfg.augment.lowpass_hz)],
            "train_clips": len(ds), "train_only": sum(c.train_only for c in ds.clips),
            "scored_clips": loso["clips"], "wall_s": round(time.perf_counter() - t0, 1), "rules": summary(loso),

@@ -17,6 +17,9 @@ from pathlib import Path
 from relstudio.core.training.dataset import Dataset, read_dataset
 
 DEMO_GROUP = "Feelings"
+# the instrument folds' sources are soundfont families: a package that ships one of the soundfonts → its family
+FONT_OF_PACKAGE = {"fluid-soundfont-gm": "fluidr3", "fluidr3mono-gm-soundfont": "fluidr3", "minuet-data": "generaluser",
+                   "timgm6mb-soundfont": "timgm6mb"}
 FAMILIES = {
     "sound": dict(title="Sound classes", classes=("drums", "electronic", "metal", "organ", "speech"),
                   sets=("sound2",), extras=("drums", "organ"), colours={"speech": "#ff5370", "metal": "#5c7cfa", "electronic": "#3ddc84",
@@ -31,20 +34,25 @@ FAMILIES = {
 
 
 def family_dataset(name: str, data_dir: Path, render_dir: Path | None = None, *, extras: int = 0,
-                   extra_classes: tuple[str, ...] | None = None) -> Dataset:
+                   extra_classes: tuple[str, ...] | None = None, train_sets: tuple[str, ...] = ()) -> Dataset:
     """The clips of family ``name`` (the demo song's group is never among them).
 
     ``extras``: add the family's train-only renders, ``extras`` phrases per class (instrument: per
     variant program) and soundfont — organ and drums for ``sound`` (:mod:`benchmarks.sound_renders`), electronic,
     metal and orchestral for ``genre`` (:mod:`benchmarks.genre_phrases`),
     neighbouring GM programs for ``instrument`` (:mod:`benchmarks.instrument_extras`);
-    ``extra_classes``: only these classes' renders (default: all the family's).
+    ``extra_classes``: only these classes' renders (default: all the family's);
+    ``train_sets``: further data sets whose clips of the family's classes are train-only: ``main``, or
+    ``main:drums,organ`` for only those classes.
     """
     spec = FAMILIES[name]
     if spec["sets"] == ("rendered",):
         ds = read_dataset(render_dir, classes=spec["classes"])
         # the source is the soundfont family (group): FluidR3Mono re-cuts FluidR3's samples, so they go together
         clips = [dataclasses.replace(c, source=c.group) for c in ds.clips]
+        for set_name, classes in map(lambda s: _set_classes(s, spec), train_sets):  # instr_*: other phrases
+            extra = [c for c in read_dataset(Path(data_dir) / set_name).clips if c.label in classes]
+            clips += [dataclasses.replace(c, source=_font_source(c), train_only=True) for c in extra]
         if extras:
             from benchmarks.instrument_extras import default_out, render_variants
 
@@ -52,9 +60,11 @@ def family_dataset(name: str, data_dir: Path, render_dir: Path | None = None, *,
             clips += [dataclasses.replace(c, source=c.group, train_only=True) for c in extra.clips]
         return Dataset(ds.root, f"rendered-{name}", tuple(clips), ds.classes)
     clips = []
-    for set_name in spec["sets"]:
+    for set_name, classes in [(s, spec["classes"]) for s in spec["sets"]] + [_set_classes(s, spec) for s in train_sets]:
         ds = read_dataset(Path(data_dir) / set_name)
-        clips += [c for c in ds.clips if c.label in spec["classes"] and c.group != DEMO_GROUP]
+        only = set_name not in spec["sets"]
+        clips += [dataclasses.replace(c, train_only=only) for c in ds.clips
+                  if c.label in classes and c.group != DEMO_GROUP]
     if extras and spec.get("extras"):
         from benchmarks.sound_renders import default_out, render_extras
 
@@ -62,3 +72,23 @@ def family_dataset(name: str, data_dir: Path, render_dir: Path | None = None, *,
         keep = set(extra_classes or spec["extras"])
         clips += [dataclasses.replace(c, train_only=True) for c in read_dataset(folder).clips if c.label in keep]
     return Dataset(Path(data_dir), "+".join(spec["sets"]), tuple(clips), tuple(spec["classes"]))
+
+
+def _font_source(clip) -> str:
+    """``instr_fluid``'s group FluidR3_GM → ``fluidr3``; ``openttd-openmsx+timgm6mb-soundfont`` →
+    ``openttd-openmsx+timgm6mb``: a fold that holds out a soundfont drops every clip rendered with it."""
+    from benchmarks.render_instruments import SOURCE_OF
+
+    if clip.group in SOURCE_OF:
+        return SOURCE_OF[clip.group]
+    return "+".join(FONT_OF_PACKAGE.get(p, p) for p in (clip.source or "").split("+"))
+
+
+def _set_classes(entry: str, spec: dict) -> tuple[str, tuple[str, ...]]:
+    """``main`` → (main, the family's classes); ``main:drums,organ`` → (main, (drums, organ))."""
+    name, _, only = entry.partition(":")
+    classes = tuple(c for c in only.split(",") if c) or spec["classes"]
+    unknown = set(classes) - set(spec["classes"])
+    if unknown:
+        raise ValueError(f"train set {entry!r}: {', '.join(sorted(unknown))} is no class of this family")
+    return name, classes

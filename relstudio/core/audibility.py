@@ -11,7 +11,7 @@ reference is a high percentile of those levels; a segment below the floor
 carries no evidence (weight 0), and the weight rises linearly to 1 over
 ``ramp_db`` above the floor. A fade-in or fade-out (the track's ends outside
 its *body*, the segments within ``fade_db`` of the reference) carries evidence
-in proportion to its level between the body's and the floor (:func:`fade_weights`).
+by its gain: its amplitude relative to the reference (:func:`fade_weights`).
 
 Long tracks: :func:`segment_levels_db` takes a segment range, and each
 segment's level depends only on its own samples (computed in blocks aligned to
@@ -165,32 +165,37 @@ def evidence_weights(levels_db, *, settings: RelevanceSettings | None = None,
     floor = audibility_floor_db(reference_db=reference_db, settings=settings)
     weights = np.clip((lv - floor) / settings.ramp_db, 0.0, 1.0)
     if settings.fade_db > 0:
-        weights *= fade_weights(lv, body_db=reference_db - settings.fade_db, floor_db=floor,
+        weights *= fade_weights(lv, body_db=reference_db - settings.fade_db, floor_db=floor, reference_db=reference_db,
                                 max_segments=int(settings.fade_seconds / segment_seconds))
     return weights
 
 
-def fade_weights(levels_db, *, body_db: float, floor_db: float, max_segments: int) -> np.ndarray:
+def fade_weights(levels_db, *, body_db: float, floor_db: float, max_segments: int,
+                 reference_db: float | None = None) -> np.ndarray:
     """Evidence factor of a fade-in and a fade-out.
 
     The audible segments (above ``floor_db``) before the first and after the last segment at or
     above ``body_db`` form the track's opening and ending; each that is at most ``max_segments``
-    long is a fade and its segments get ``(level − floor) / (body − floor)``, clipped to [0, 1].
-    Every other segment — a quiet passage between two body segments, a long quiet opening — gets 1.
-    A fade's level-normalised features look like the music at full level while the music is
-    leaving (or not yet there): its evidence fades with it.
+    long is a fade, and each of its segments gets the fade's gain: its amplitude relative to the
+    loud reference, ``10 ** ((level − reference_db) / 20)`` (``reference_db`` defaults to
+    ``body_db``), at most 1. Every other segment — a quiet passage between two body segments, a
+    long quiet opening — gets 1. A fade is the music times a falling gain; the level-normalised
+    features undo that gain, so the experts see the music at full level while it is leaving (or not
+    yet there): the gain is how much of it is still there. (The floor's own ramp, in
+    :func:`evidence_weights`, takes the evidence to 0.)
     """
     lv = np.asarray(levels_db, np.float64)
     out = np.ones(lv.size)
     body, audible = np.flatnonzero(lv >= body_db), np.flatnonzero(lv > floor_db)
     if not body.size or body_db <= floor_db:
         return out
-    ramp = np.clip((lv - floor_db) / (body_db - floor_db), 0.0, 1.0)
+    reference = body_db if reference_db is None else max(float(reference_db), body_db)
+    gain = np.minimum(10.0 ** ((lv - reference) / 20.0), 1.0)
     first, last = int(body[0]), int(body[-1])
     if first - int(audible[0]) <= max_segments:
-        out[:first] = ramp[:first]
+        out[:first] = gain[:first]
     if int(audible[-1]) - last <= max_segments:
-        out[last + 1:] = ramp[last + 1:]
+        out[last + 1:] = gain[last + 1:]
     return out
 
 

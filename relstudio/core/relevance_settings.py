@@ -54,8 +54,8 @@ class RelevanceSettings:
         The track's *body* is every segment within this many dB of its loud
         reference; audible segments before the first and after the last body
         segment — a fade-in or fade-out when they last at most ``fade_seconds`` —
-        carry evidence falling linearly in dB from 1 at the body level to 0 at the
-        floor (default 10; 0 turns it off).
+        carry evidence by the fade's gain, their amplitude relative to the reference
+        (0.5 at −6 dB), and none below the floor (default 6; 0 turns it off).
     fade_seconds : float
         The longest fade (default 20 s): a longer quiet opening or ending is music, not a fade.
     reference_percentile : float
@@ -75,7 +75,7 @@ class RelevanceSettings:
     relative_floor_db: float = -45.0
     absolute_floor_db: float = -70.0
     ramp_db: float = 6.0
-    fade_db: float = 10.0
+    fade_db: float = 6.0
     fade_seconds: float = 20.0
     reference_percentile: float = 95.0
     resolution: float | str = 1.0

@@ -100,8 +100,11 @@ def test_a_fade_out_and_a_fade_in_carry_evidence_by_their_level():
     body, fade = np.full(60, -10.0), np.linspace(-12.0, -60.0, 9)  # reference −10 dBFS, floor −55
     levels = np.concatenate([fade[::-1], body, fade, [-200.0] * 5])
     w = evidence_weights(levels, segment_seconds=hop)
-    want = np.clip((fade + 55.0) / (-20.0 + 55.0), 0.0, 1.0) * np.clip((fade + 55.0) / 6.0, 0.0, 1.0)
-    np.testing.assert_allclose(w[69:78], want)  # the fade-out: 1 at the body's level (−20 dBFS), 0 at the floor
+    # the fade's gain (amplitude re the −10-dBFS reference; −12 dBFS is body, within 6 dB) times the floor's ramp
+    gain = np.where(fade >= -16.0, 1.0, 10.0 ** ((fade + 10.0) / 20.0))
+    want = gain * np.clip((fade + 55.0) / 6.0, 0.0, 1.0)
+    np.testing.assert_allclose(w[69:78], want)  # the fade-out: 1 in the body, 0.1 at −30 dBFS, 0 at the floor
+    assert want[3] == pytest.approx(0.1)
     np.testing.assert_allclose(w[:9], want[::-1])  # the fade-in
     assert (w[9:69] == 1.0).all() and (w[78:] == 0.0).all()
     # off, or an ending longer than fade_seconds (a quiet coda, not a fade): only the floor counts

@@ -1,0 +1,75 @@
+"""The shipped families' data: other data sets as train-only clips (``make retrain``'s TRAIN_SETS)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from benchmarks.retrain_cards import _data_table
+from benchmarks.shipped_data import DEMO_GROUP, family_dataset
+from relstudio.core.training.cross_source import extra_rows
+
+COLUMNS = "path,label,group,source_pkg,source_file,offset_s,dur_s,license".split(",")
+
+
+def _write_set(root: Path, rows: list[tuple[str, str, str]]) -> None:
+    """A data set folder like ../shared/data/<set>: one short wav per (label, group, package) row."""
+    root.mkdir(parents=True)
+    with open(root / "manifest.csv", "w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(COLUMNS)
+        for i, (label, group, pkg) in enumerate(rows):
+            rel = f"{label}/{label}_{i}.wav"
+            (root / label).mkdir(exist_ok=True)
+            sf.write(root / rel, np.zeros(4410, np.float32), 44100)
+            out.writerow([rel, label, group, pkg, "x.ogg", 0, 0.1, "MIT"])
+
+
+def test_train_sets_are_train_only_and_dropped_by_the_fold_that_holds_their_package(tmp_path):
+    _write_set(tmp_path / "sound2", [("speech", "s1", "fillets"), ("speech", "s2", "asterisk"),
+                                     ("organ", "o1", "grandorgue-demo"), ("drums", "d1", "hydrogen-data"),
+                                     ("metal", "m1", "fretsonfire"), ("electronic", "e1", "naev")])
+    _write_set(tmp_path / "main", [("speech", "k1", "klettres-data"), ("organ", "o2", "grandorgue-demo"),
+                                   ("metal", DEMO_GROUP, "fretsonfire"), ("tabla", "t1", "sonic-pi-samples")])
+    ds = family_dataset("sound", tmp_path, train_sets=("main",))
+    own = [c for c in ds.clips if not c.train_only]
+    extra = [c for c in ds.clips if c.train_only]
+    assert len(own) == 6 and all(c.path.parent.parent.name == "sound2" for c in own)
+    # main's clips of the family's classes, never the demo song's group, never another class
+    assert sorted(c.group for c in extra) == ["k1", "o2"]
+    # the fold that holds out grandorgue-demo does not train on main's GrandOrgue notes; others do
+    assert [ds.clips[i].group for i in extra_rows(ds, ["grandorgue-demo"])] == ["k1"]
+    assert sorted(ds.clips[i].group for i in extra_rows(ds, ["fillets"])) == ["k1", "o2"]
+    table = _data_table(ds)
+    assert "Plus 2 **train-only** clips of `main` (organ 1, speech 1; sources grandorgue-demo, klettres-data)" in table
+    assert "rendered from generated phrases" not in table
+    assert family_dataset("sound", tmp_path).clips == tuple(own)
+
+
+def test_instrument_train_sets_take_their_soundfont_family_as_source(tmp_path):
+    _write_set(tmp_path / "renders", [(c, "fluidr3", "fluid-soundfont-gm") for c in
+                                      ("clarinet", "flute", "guitar", "piano", "trumpet", "violin")])
+    _write_set(tmp_path / "sound2", [("piano", "drascula-1", "drascula-music"), ("organ", "o1", "grandorgue-demo"),
+                                     ("piano", "render-openmsx-a", "openttd-openmsx+timgm6mb-soundfont")])
+    _write_set(tmp_path / "instr_fluid", [("guitar", "FluidR3_GM", "fluid-soundfont-gm"), ("tabla", "FluidR3_GM", "x")])
+    ds = family_dataset("instrument", tmp_path, tmp_path / "renders", train_sets=("sound2", "instr_fluid"))
+    extra = {c.group: c.source for c in ds.clips if c.train_only}
+    assert extra == {"drascula-1": "drascula-music", "render-openmsx-a": "openttd-openmsx+timgm6mb",
+                     "FluidR3_GM": "fluidr3"}  # sound2's organ is no instrument class
+    held_timgm = {ds.clips[i].group for i in extra_rows(ds, ["timgm6mb"])}
+    held_fluid = {ds.clips[i].group for i in extra_rows(ds, ["fluidr3"])}
+    assert held_timgm == {"drascula-1", "FluidR3_GM"} and held_fluid == {"drascula-1", "render-openmsx-a"}
+
+
+def test_a_train_set_can_bring_only_some_classes(tmp_path):
+    _write_set(tmp_path / "sound2", [("speech", "s1", "fillets"), ("organ", "o1", "grandorgue-demo")])
+    _write_set(tmp_path / "main", [("speech", "k1", "klettres-data"), ("organ", "o2", "grandorgue-demo"),
+                                   ("drums", "d2", "hydrogen-data")])
+    ds = family_dataset("sound", tmp_path, train_sets=("main:drums,organ",))
+    assert sorted(c.group for c in ds.clips if c.train_only) == ["d2", "o2"]
+    with pytest.raises(ValueError, match="tabla"):
+        family_dataset("sound", tmp_path, train_sets=("main:tabla",))
