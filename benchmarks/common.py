@@ -23,12 +23,16 @@ WORK = Path(tempfile.gettempdir()) / "relstudio-bench"
 REPRODUCIBLE_KERNELS = {"ATEN_CPU_CAPABILITY": "avx2", "ONEDNN_MAX_CPU_ISA": "AVX2", "MKL_CBWR": "AVX2"}
 
 
-def pin_kernels() -> dict[str, str]:
-    """Set :data:`REPRODUCIBLE_KERNELS` (unless the caller set them) before torch is imported; what is in force."""
+def pin_kernels() -> None:
+    """Set :data:`REPRODUCIBLE_KERNELS` (unless the caller set them), before torch is imported."""
     if platform.machine() in ("x86_64", "AMD64"):
         for key, value in REPRODUCIBLE_KERNELS.items():
             os.environ.setdefault(key, value)
-    return {k: os.environ[k] for k in REPRODUCIBLE_KERNELS if k in os.environ}
+
+
+def kernels_in_force() -> str:
+    """The kernel settings of :data:`REPRODUCIBLE_KERNELS` this process runs with, as ``KEY=value, …``."""
+    return ", ".join(f"{k}={os.environ[k]}" for k in REPRODUCIBLE_KERNELS if k in os.environ) or "not pinned"
 
 
 def machine() -> str:

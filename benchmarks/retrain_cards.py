@@ -243,11 +243,10 @@ def _benchmarks(results: list[dict], total: float, render_s: float, threads: int
         extra = sum(c.train_only for c in r["dataset"].clips)
         clips = f"{len(r['dataset'])} ({extra} of them train-only)" if extra else f"{len(r['dataset'])}"
         lines.append(f"| {r['name']} | {clips} | {r['wall']:.0f} s ({r['wall_loso']:.0f} s folds) | {acc} |")
-    from benchmarks.common import REPRODUCIBLE_KERNELS
+    from benchmarks.common import kernels_in_force
 
-    kernels = ", ".join(f"{k}={os.environ[k]}" for k in REPRODUCIBLE_KERNELS if k in os.environ) or "not pinned"
     lines += ["", f"Whole `make retrain` incl. rendering the instruments ({render_s:.0f} s), checks and cards: "
-              f"{total / 60:.1f} min. Kernels: {kernels} (`benchmarks/common.py` `pin_kernels`: meant to round "
+              f"{total / 60:.1f} min. Kernels: {kernels_in_force()} (`benchmarks/common.py` `pin_kernels`: meant to round "
               "alike on any x86-64 machine with AVX2, where the default kernels differ with the CPU). CUDA: not measured (no GPU was available to this task).",
               ""]
     section = "\n".join(lines)

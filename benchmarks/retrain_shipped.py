@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import pin_kernels  # noqa: E402
 
-KERNELS = pin_kernels()  # before torch is imported (benchmarks.common imports it only inside functions)
+pin_kernels()  # before torch is imported (benchmarks.common imports it only inside functions)
 
 from benchmarks.shipped_data import FAMILIES, family_dataset  # noqa: E402
 
@@ -80,7 +80,6 @@ def demo_sections(genre_experts, sound_experts) -> dict:
     from relstudio.core.audio import load_audio
     from relstudio.core.paths import demo_track
     from relstudio.core.progress import run_task
-    from relstudio.core.training.checks import audible_segments
     from relstudio.core.training.evaluate import expert_class
 
     if not demo_track().exists():
@@ -91,8 +90,7 @@ def demo_sections(genre_experts, sound_experts) -> dict:
         if not experts:
             continue
         a = run_task(analyze(clip, experts, keep_mel=False))
-        aud = audible_segments(clip.samples if clip.samples.ndim == 1 else clip.samples.mean(axis=1), clip.rate,
-                               experts[0].info.frontend, len(a.winners))
+        aud = a.evidence > 0  # the relevance rule's audible segments
         classes = [expert_class(e) for e in experts]
         w = 9  # ~1 s of segments
         mean = np.stack([np.convolve(p, np.ones(w) / w, mode="same") for p in a.probs])

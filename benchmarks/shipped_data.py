@@ -17,9 +17,6 @@ from pathlib import Path
 from relstudio.core.training.dataset import Dataset, read_dataset
 
 DEMO_GROUP = "Feelings"
-# the instrument folds' sources are soundfont families: a package that ships one of the soundfonts → its family
-FONT_OF_PACKAGE = {"fluid-soundfont-gm": "fluidr3", "fluidr3mono-gm-soundfont": "fluidr3", "minuet-data": "generaluser",
-                   "timgm6mb-soundfont": "timgm6mb"}
 FAMILIES = {
     "sound": dict(title="Sound classes", classes=("drums", "electronic", "metal", "organ", "speech"),
                   sets=("sound2",), extras=("drums", "organ"), colours={"speech": "#ff5370", "metal": "#5c7cfa", "electronic": "#3ddc84",
@@ -50,7 +47,7 @@ def family_dataset(name: str, data_dir: Path, render_dir: Path | None = None, *,
         ds = read_dataset(render_dir, classes=spec["classes"])
         # the source is the soundfont family (group): FluidR3Mono re-cuts FluidR3's samples, so they go together
         clips = [dataclasses.replace(c, source=c.group) for c in ds.clips]
-        for set_name, classes in map(lambda s: _set_classes(s, spec), train_sets):  # instr_*: other phrases
+        for set_name, classes in [_set_classes(s, spec) for s in train_sets]:  # instr_*: other phrases
             extra = [c for c in read_dataset(Path(data_dir) / set_name).clips if c.label in classes]
             clips += [dataclasses.replace(c, source=_font_source(c), train_only=True) for c in extra]
         if extras:
@@ -77,11 +74,12 @@ def family_dataset(name: str, data_dir: Path, render_dir: Path | None = None, *,
 def _font_source(clip) -> str:
     """``instr_fluid``'s group FluidR3_GM → ``fluidr3``; ``openttd-openmsx+timgm6mb-soundfont`` →
     ``openttd-openmsx+timgm6mb``: a fold that holds out a soundfont drops every clip rendered with it."""
-    from benchmarks.render_instruments import SOURCE_OF
+    from benchmarks.render_instruments import SOUNDFONTS, SOURCE_OF
 
     if clip.group in SOURCE_OF:
         return SOURCE_OF[clip.group]
-    return "+".join(FONT_OF_PACKAGE.get(p, p) for p in (clip.source or "").split("+"))
+    family_of_package = {pkg: SOURCE_OF[name] for name, (_, pkg, _) in SOUNDFONTS.items()}
+    return "+".join(family_of_package.get(p, p) for p in (clip.source or "").split("+"))
 
 
 def _set_classes(entry: str, spec: dict) -> tuple[str, tuple[str, ...]]:

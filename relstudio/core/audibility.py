@@ -189,7 +189,7 @@ def fade_weights(levels_db, *, body_db: float, floor_db: float, max_segments: in
     body, audible = np.flatnonzero(lv >= body_db), np.flatnonzero(lv > floor_db)
     if not body.size or body_db <= floor_db:
         return out
-    reference = body_db if reference_db is None else max(float(reference_db), body_db)
+    reference = body_db if reference_db is None else float(reference_db)
     gain = np.minimum(10.0 ** ((lv - reference) / 20.0), 1.0)
     first, last = int(body[0]), int(body[-1])
     if first - int(audible[0]) <= max_segments:

@@ -14,21 +14,12 @@ from relstudio.core.progress import run_task
 from relstudio.core.training.evaluate import expert_class
 
 
-AUDIBLE_BELOW_LOUD_DB, AUDIBLE_MIN_DBFS = 45.0, -70.0
-
-
-def audible_segments(samples: np.ndarray, rate: int, frontend, n_segments: int, *,
-                     gains_db: tuple[float, ...] = (0.0,)) -> np.ndarray:
-    """Segments whose RMS is within 45 dB of the clip's loud reference (95th percentile) and above −70 dBFS
-    at every gain of ``gains_db`` (the relative test does not depend on the gain; the absolute one does)."""
-    spans = (frontend.segment_times(n_segments, len(samples) / rate) * rate).astype(int)
-    level = np.array([10 * np.log10(np.mean(np.square(samples[a:max(b, a + 1)], dtype=np.float64)) + 1e-20)
-                      for a, b in spans])
-    loud = np.percentile(level, 95) if len(level) else 0.0
-    return (level >= loud - AUDIBLE_BELOW_LOUD_DB) & (level + min(gains_db) >= AUDIBLE_MIN_DBFS)
-
-
 GAINS_DB = (0.0, -12.0, 12.0)
+
+
+def audible_in_all(analyses) -> np.ndarray:
+    """``(S,)`` bool: segments with evidence (above the relevance rule's floors) in every one of ``analyses``."""
+    return np.logical_and.reduce([a.evidence > 0 for a in analyses])
 
 
 def gain_check(experts, clips, rate: int) -> dict:
@@ -37,10 +28,10 @@ def gain_check(experts, clips, rate: int) -> dict:
     same = total = same_aud = total_aud = 0
     for path in clips:
         x = load_audio(path, rate=rate).samples
-        winners = [run_task(analyze(clip_from_array(x * 10 ** (g / 20), rate=rate), experts, keep_mel=False)).winners
-                   for g in GAINS_DB]
-        ok = (winners[0] == winners[1]) & (winners[0] == winners[2])
-        aud = audible_segments(x, rate, experts[0].info.frontend, len(ok), gains_db=GAINS_DB)
+        runs = [run_task(analyze(clip_from_array(x * 10 ** (g / 20), rate=rate), experts, keep_mel=False))
+                for g in GAINS_DB]
+        ok = np.logical_and.reduce([a.winners == runs[0].winners for a in runs[1:]])
+        aud = audible_in_all(runs)
         same, total = same + int(ok.sum()), total + len(ok)
         same_aud, total_aud = same_aud + int(ok[aud].sum()), total_aud + int(aud.sum())
     return {"clips": len(clips), "segments": total, "same_winner": same / max(total, 1),
