@@ -81,13 +81,14 @@ def random_experts(n: int, frontend=None):
     from relstudio.core.frontend import FrontendConfig
     from relstudio.core.nets.expert_cnn import ExpertCNN
 
-    folder = WORK / "experts"
+    frontend = frontend or FrontendConfig()
+    folder = WORK / f"experts-{frontend.fingerprint()}"  # a changed default front end never reuses old files
     experts = []
     for i in range(n):
         path = folder / f"bench{i}.expert.safetensors"
         if not path.exists():
             torch.manual_seed(i)
-            save_expert(path, ExpertCNN(frontend or FrontendConfig()), label=f"bench{i}")
+            save_expert(path, ExpertCNN(frontend), label=f"bench{i}")
         experts.append(load_expert(path))
     return experts
 

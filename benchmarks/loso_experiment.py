@@ -63,6 +63,7 @@ def main(argv=None) -> int:
     from benchmarks.retrain_shipped import FOLDS, configs
     from benchmarks.shipped_data import family_dataset
     from benchmarks.render_instruments import default_out
+    from relstudio.core.frontend import FrontendConfig
     from relstudio.core.progress import run_task
     from relstudio.core.threads import pin_threads
     from relstudio.core.training.cross_source import cross_source
@@ -81,6 +82,7 @@ def main(argv=None) -> int:
     parser.add_argument("--lowpass", type=float, default=None, help="low-pass augmentation probability")
     parser.add_argument("--lowpass-hz", default=None, help="low-pass cut range LO,HI in Hz")
     parser.add_argument("--seed", type=int, default=None, help="training seed (default: the retrain's)")
+    parser.add_argument("--frontend", default="", help="front-end changes, e.g. silence_db=-100,top_db=200")
     parser.add_argument("--tag", default="")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--demo", action="store_true",
@@ -105,24 +107,26 @@ def main(argv=None) -> int:
                         extra_classes=tuple(c for c in args.extra_classes.split(",") if c) or None,
                         train_sets=tuple(args.train_set))
     t0 = time.perf_counter()
-    prepared = run_task(prepare(ds, config=cfg, cache_folder=build / "features"))
+    frontend = FrontendConfig(**{k: (int(v) if k == "level_window" else float(v)) for k, v in (kv.split("=") for kv in args.frontend.split(",") if kv)})
+    prepared = run_task(prepare(ds, config=cfg, frontend=frontend, cache_folder=build / "features"))
     tag = args.tag or f"{args.family}{'-extras' if args.extras else ''}"
     folds = ROOT / "build" / "experiments" / tag
     loso = run_task(cross_source(prepared, config=cfg, k=FOLDS[args.family], family=args.family,
                                  cache_folder=build / "features",
                                  work_dir=folds if args.demo else None),
                     lambda p: "fold" in p.message and print(" ", p.message[:150], flush=True))
-    out = {"family": args.family, "extras": args.extras, "train_sets": args.train_set, "epochs": args.epochs, "val_by": args.val_by, "seed": cfg.seed,
+    out = {"family": args.family, "extras": args.extras, "train_sets": args.train_set, "epochs": args.epochs, "val_by": args.val_by, "seed": cfg.seed, "frontend": args.frontend,
            "lowpass": [cfg.augment.lowpass_probability, list(cfg.augment.lowpass_hz)],
            "train_clips": len(ds), "train_only": sum(c.train_only for c in ds.clips),
            "scored_clips": loso["clips"], "wall_s": round(time.perf_counter() - t0, 1), "rules": summary(loso),
            "recordings_only": recordings_only(loso, prepared.dataset),
            "per_source": {s: round(v["sum"], 3) for s, v in loso["per_source"].items()}}
-    if args.demo:
-        out["demo"] = fold_demo(folds, family=args.family)
     path = ROOT / "build" / "experiments" / f"{tag}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(out, indent=1))
+    path.write_text(json.dumps(out, indent=1))  # before the demo, which a failure there must not lose
+    if args.demo:
+        out["demo"] = fold_demo(folds, family=args.family)
+        path.write_text(json.dumps(out, indent=1))
     print(json.dumps(out, indent=1))
     return 0
 

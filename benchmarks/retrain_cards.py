@@ -16,17 +16,27 @@ PREVIOUS = {  # measured on 2026-12-01 with the files shipped before (same rules
              "accuracy. On the 332 `sound2` clips from packages not in `main`: winner of the most relevant segment "
              "0.461, of the most relevant 1-s window 0.479, SUM 0.458; organ recall 0.00–0.05. First `make retrain` "
              "on `sound2` (no train-only renders, early stopping on groups), across sources: top segment 0.392, "
-             "top 1-s window 0.413, SUM 0.465; organ recall 0.05–0.08, drums 0.23–0.33",
+             "top 1-s window 0.413, SUM 0.465; organ recall 0.05–0.08, drums 0.23–0.33. Files shipped before the windowed "
+             "level reference (front end of 2026-12-01: each frame referenced to its own loudest bin, floored at "
+             "−40 dB), across sources: top segment 0.519, top 1-s window 0.519, SUM 0.571 (organ 0.50, speech 0.71 "
+             "under SUM); same winner at ±12 dB on 99.9 % of 1025 audible segments",
     "instrument": "trained on one soundfont (FluidR3). On the rendered GeneralUser and TimGM6mb phrases (240 clips): "
-                  "top segment 0.496, top 1-s window 0.537, SUM 0.558; piano recall 0.10–0.17",
+                  "top segment 0.496, top 1-s window 0.537, SUM 0.558; piano recall 0.10–0.17. Files shipped before "
+                  "the windowed level reference (front end of 2026-12-01), across soundfonts: top segment 0.700, "
+                  "top 1-s window 0.700, SUM 0.698, piano recall 0.24–0.26; same winner at ±12 dB on 99.7 % of 783 "
+                  "audible segments",
     "genre": "trained on `genre` (one soundtrack per class); own group split: SUM 0.840. On the 233 `sound2` clips "
              "from packages not in `genre`: top segment 0.639, top 1-s window 0.627, SUM 0.618 (electronic recall "
-             "0.32); demo 0:00–2:50 called *orchestral* in 84–92 % of its segments",
+             "0.32); demo 0:00–2:50 called *orchestral* in 84–92 % of its segments. Files shipped before the windowed "
+             "level reference (front end of 2026-12-01), across sources: top segment 0.653, top 1-s window 0.673, "
+             "SUM 0.716; demo 0:00–2:50 electronic on 12 % of its audible segments",
 }
 
 # Measured with benchmarks/loso_experiment.py (the same folds, experts only), to show how much one seed says.
 NOTES = {
-    "sound": "Seed spread (folds of the experts only, training seeds 0 / 1 / 2): without the train-only renders "
+    "sound": "The front end of this table (2026-12-02) references each frame to the loudest mel bin within ±10 frames (±0.23 s) and floors that reference at −100 dBFS (it was the frame's own loudest bin, floored at −40 dB). Folds of the experts only (`benchmarks/loso_experiment.py --frontend …`), top segment / top 1-s window / SUM, training seeds 0 / 1: the floor alone (window 0) 0.502 / 0.514 / 0.526 (seed 0; the old front end: the shipped table before, 0.519 / 0.519 / 0.571, and 0.514 / 0.514 / 0.507 at seed 1 under default kernels); window ±10 frames "
+             "0.601 / 0.639 / 0.644 and 0.571 / 0.592 / 0.597; ±20 frames 0.575 / 0.601 / 0.608 and ±43 frames (±1 s) 0.559 / 0.620 / 0.634 (seed 0). Fish Fillets' Czech dialogue (SUM, seed 0) 0.06 → 0.45 with the window; organ "
+             "recall stays unstable (0.00–0.33). Seed spread (folds of the experts only, training seeds 0 / 1 / 2): without the train-only renders "
              "top segment 0.392 / 0.399 / 0.415, top 1-s window 0.413 / 0.420 / 0.441, SUM 0.465 / 0.439 / 0.462; "
              "with them 0.465 / 0.410 / 0.446, 0.472 / 0.436 / 0.481, 0.488 / 0.479 / 0.524 — a gain under every "
              "seed and rule, on average +0.038 (top segment, top window) and +0.042 (SUM). Tried and not adopted: early stopping on whole packages "
@@ -45,14 +55,19 @@ NOTES = {
              "features computed afresh under the pinned kernels (as in a clean clone), reads 0.519 / 0.519 / 0.571 "
              "for the same data and settings as that 0.571 / 0.559 / 0.590: the last bits of the features alone "
              "move these figures by up to 0.05",
-    "instrument": "Adopted on 2026-12-02: `instr_fluid` and `instr_generaluser` (240 other FluidR3 / GeneralUser "
+    "instrument": "The front end of this table (2026-12-02) references each frame to the loudest mel bin within ±10 frames (±0.23 s) and floors that reference at −100 dBFS (it was the frame's own loudest bin, floored at −40 dB). Folds of the experts only (`benchmarks/loso_experiment.py --frontend …`), top segment / top 1-s window / SUM, training seeds 0 / 1: the floor alone 0.683 / 0.694 / 0.702 and 0.698 / 0.692 / 0.696 (piano recall, SUM, 0.19 / 0.24); "
+                  "window ±10 frames 0.713 / 0.717 / 0.698 and 0.740 / 0.752 / 0.744 (piano 0.34 / 0.38); ±43 frames "
+                  "0.723 / 0.725 / 0.704 and 0.765 / 0.771 / 0.756 (piano 0.33 / 0.41). ±10 frames for every family "
+                  "(the sound family prefers it). Adopted on 2026-12-02: `instr_fluid` and `instr_generaluser` (240 other FluidR3 / GeneralUser "
                   "phrases each) as train-only clips, seeds 0 / 1 (default kernels): top segment 0.604 → 0.681 / "
                   "0.535 → 0.690, top 1-s window 0.629 → 0.690 / 0.558 → 0.700, SUM 0.656 → 0.698 / 0.567 → "
                   "0.704, flute and trumpet recall up by 0.1–0.5, but piano recall (SUM) 0.475 → 0.287 / 0.425 "
                   "→ 0.263: piano and guitar are taken for each other across soundfonts. Not adopted: `sound2`'s "
                   "piano recordings and renders as train-only piano clips (seed 0: 0.521 / 0.573 / 0.583, piano "
                   "recall 0.175)",
-    "genre": "Same data and settings as the files shipped before; the weights differ because the numeric kernels "
+    "genre": "The front end of this table (2026-12-02) references each frame to the loudest mel bin within ±10 frames (±0.23 s) and floors that reference at −100 dBFS (it was the frame's own loudest bin, floored at −40 dB). Folds of the experts only (`benchmarks/loso_experiment.py --frontend …`), top segment / top 1-s window / SUM, training seeds 0 / 1: the floor alone 0.665 / 0.680 / 0.727, window ±10 frames 0.663 / 0.690 / 0.749 (seed 0); each "
+             "fold's experts still call the demo's 0:00–2:50 orchestral (electronic on 10–18 % of its 1-s windows). "
+             "Earlier: same data and settings as the files shipped before; the weights differ because the numeric kernels "
              "do: across sources 0.686 / 0.708 / 0.739 (top segment / top 1-s window / SUM) from the VM of the "
              "previous retrain, 0.637 / 0.651 / 0.698 on this VM with its default (AVX-512) kernels, the table "
              "above with the kernels pinned to AVX2 — a spread like the training seeds'. Tried and not adopted (folds of the experts only, `benchmarks/loso_experiment.py --family genre "

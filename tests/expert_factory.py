@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import torch
 
@@ -51,3 +53,17 @@ def tone_noise_experts(folder, *, rate=16000):
 
 def as_array(x):
     return np.asarray(x, np.float32)
+
+
+SHIPPED = Path(__file__).resolve().parents[1] / "trained_experts"
+
+
+def shipped_library():
+    """The library of ``trained_experts/`` alone; the test is skipped when no expert is shipped."""
+    import pytest
+
+    from relstudio.core.experts.library import ExpertLibrary
+
+    if not any(SHIPPED.glob("*.expert.safetensors")):
+        pytest.skip("no shipped experts in trained_experts/")
+    return ExpertLibrary([(SHIPPED, "shipped")])

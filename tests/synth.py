@@ -28,6 +28,23 @@ def clicks(seconds: float, *, rate: int = 16000, every: float = 0.25, amp: float
     return x
 
 
+def plucked(seconds: float, *, rate: int = 16000, seed: int = 0) -> np.ndarray:
+    """Overlapping harmonic notes that decay 25–60 dB a second from −30…−6 dBFS (a plucked or struck
+    instrument): their quiet ends are where a level reference floored too high changes the features."""
+    rng = np.random.default_rng(seed)
+    x = np.zeros(int(seconds * rate), np.float32)
+    t0 = 0.0
+    while t0 < seconds - 0.5:
+        n, f = int(rng.uniform(0.4, 1.6) * rate), 110 * 2 ** (rng.integers(0, 36) / 12)
+        t = np.arange(n) / rate
+        note = sum(np.sin(2 * np.pi * f * h * t) / h ** 1.5 for h in range(1, 8) if f * h < rate / 2)
+        env = 10 ** ((rng.uniform(-30, -6) - rng.uniform(25, 60) * t) / 20)
+        a = int(t0 * rate)
+        x[a:a + n] += (note * env)[:len(x) - a].astype(np.float32)
+        t0 += rng.uniform(0.2, 1.2)
+    return x
+
+
 def write_wav(path, x: np.ndarray, rate: int = 16000, subtype: str = "PCM_16") -> None:
     import soundfile as sf
 

@@ -56,8 +56,7 @@ def run_relnet(clip, module, *, weights=None, chunk_seconds: float = 60.0) -> Ta
     """
     import torch
 
-    from relstudio.core.frontend import features_from_db
-    from relstudio.core.runner import chunk_bounds, chunk_mel_db
+    from relstudio.core.runner import chunk_bounds, chunk_features
 
     fe = module.frontend
     if clip.rate != fe.sample_rate:
@@ -71,7 +70,7 @@ def run_relnet(clip, module, *, weights=None, chunk_seconds: float = 60.0) -> Ta
     yield Progress(0.0, f"RELNET on {clip.name}")
     with torch.inference_mode():
         for s0, s1, f0, f1 in chunk_bounds(fe, n_frames, chunk_seconds):
-            x = features_from_db(chunk_mel_db(clip, fe, f0, f1, device), fe)[None]
+            x = chunk_features(clip, fe, f0, f1, device)[0][None]
             if given:
                 p = module.classifier.segment_probs(x)
             else:

@@ -31,11 +31,15 @@ PAPER_BANDS = ((0, 20), (20, 60), (60, 100))
 class FrontendConfig:
     """Every value that turns samples into mel segments.
 
-    ``level_norm="frame_max"`` references each frame to its own loudest mel
-    bin (floored at ``silence_db``) and keeps ``dynamic_range_db`` below it,
-    mapped to [0, 1]: a clip 12 dB louder or quieter gives the same features,
-    silence and zero-padding both give 0. ``"none"`` maps the fixed-reference
-    dB values linearly instead (paper-like).
+    ``level_norm="frame_max"`` references each frame to the loudest mel bin
+    of the frames within ``level_window`` of it (0: its own), floored at
+    ``silence_db``, and keeps ``dynamic_range_db`` below it, mapped to [0, 1]:
+    a clip 12 dB louder or quieter gives the same features, silence and
+    zero-padding both give 0. The floor (−100 dBFS) lies 30 dB under the
+    quietest level the relevance rule still counts (−70 dBFS), so wherever
+    the app sees evidence the features do not depend on the level; ``amin``
+    and ``top_db`` keep ``dynamic_range_db`` of detail under that floor.
+    ``"none"`` maps the fixed-reference dB values linearly instead (paper-like).
     """
 
     sample_rate: int = 44100
@@ -51,11 +55,12 @@ class FrontendConfig:
     center: bool = True
     pad_mode: str = "constant"
     db_ref: float = 1.0
-    amin: float = 1e-12
-    top_db: float = 120.0
+    amin: float = 1e-20
+    top_db: float = 200.0
     level_norm: str = "frame_max"
     dynamic_range_db: float = 80.0
-    silence_db: float = -40.0
+    silence_db: float = -100.0
+    level_window: int = 10
     bands: tuple[tuple[int, int], ...] = FULL_BANDS
     conv_kernel: int = 4
     pool_size: int = 10
@@ -70,6 +75,11 @@ class FrontendConfig:
             raise ParameterError(f"window must be 'hann', got {self.window!r}")
         if self.level_norm not in ("frame_max", "none"):
             raise ParameterError(f"level_norm must be 'frame_max' or 'none', got {self.level_norm!r}")
+        if isinstance(self.level_window, bool) or not isinstance(self.level_window, int) or self.level_window < 0:
+            raise ParameterError(f"level_window must be a whole number of frames ≥ 0, got {self.level_window!r}")
+        if self.silence_db - self.dynamic_range_db < -self.top_db:
+            raise ParameterError(f"top_db must reach dynamic_range_db under silence_db, got top_db={self.top_db}, "
+                                 f"silence_db={self.silence_db}, dynamic_range_db={self.dynamic_range_db}")
         if self.pad_mode != "constant" or not self.center:
             raise ParameterError("only centred frames with constant (zero) padding are supported")
         for lo, hi in bands:
@@ -93,13 +103,18 @@ class FrontendConfig:
 
     # -- identity --------------------------------------------------------------
     def to_dict(self) -> dict:
+        """Every field, except a ``level_window`` of 0: files from before the window existed hold exactly that
+        dictionary, so their fingerprints still match."""
         d = dataclasses.asdict(self)
         d["bands"] = [list(b) for b in self.bands]
+        if not self.level_window:
+            del d["level_window"]
         return d
 
     @classmethod
     def from_dict(cls, d: dict) -> "FrontendConfig":
         d = known_fields(cls, d, what="front-end")
+        d.setdefault("level_window", 0)  # written before the window existed: each frame its own reference
         if "bands" in d:
             d["bands"] = tuple(tuple(b) for b in d["bands"])
         return cls(**d)
@@ -110,7 +125,7 @@ class FrontendConfig:
 
     def differences(self, other: "FrontendConfig") -> list[str]:
         """Human-readable list of the fields that differ, e.g. ``"n_mels: 128 ≠ 64"``."""
-        a, b = self.to_dict(), other.to_dict()
+        a, b = dataclasses.asdict(self), dataclasses.asdict(other)
         return [f"{k}: {a[k]} ≠ {b[k]}" for k in a if a[k] != b[k]]
 
     # -- geometry --------------------------------------------------------------
@@ -238,7 +253,15 @@ def mel_db(samples, cfg: FrontendConfig, *, start: int = 0, stop: int | None = N
 def features_from_db(db, cfg: FrontendConfig):
     """Map dB mel ``(…, n_mels, frames)`` to the network input in [0, 1] (see FrontendConfig)."""
     if cfg.level_norm == "frame_max":
-        ref = db.amax(dim=-2, keepdim=True).clamp_min(cfg.silence_db)
+        ref = db.amax(dim=-2, keepdim=True)
+        if cfg.level_window:
+            import torch
+
+            w = cfg.level_window
+            shape = ref.shape
+            ref = torch.nn.functional.max_pool1d(ref.reshape(-1, 1, shape[-1]), 2 * w + 1, stride=1, padding=w)
+            ref = ref.reshape(shape)
+        ref = ref.clamp_min(cfg.silence_db)
         rel = (db - ref).clamp_min(-cfg.dynamic_range_db)
         return rel / cfg.dynamic_range_db + 1.0
     rel = (db + cfg.top_db).clamp(0.0, cfg.top_db + 40.0)

@@ -88,6 +88,15 @@ def chunk_mel_db(clip: AudioClip, frontend: FrontendConfig, f0: int, f1: int, de
     return mel_db(samples, frontend, start=f0, stop=f1, offset=a, length=clip.n_samples)
 
 
+def chunk_features(clip: AudioClip, frontend: FrontendConfig, f0: int, f1: int, device):
+    """``(features, db)`` of frames ``f0:f1``: the network input and the dB mel, the same numbers as the whole
+    track (a windowed level reference, ``frontend.level_window``, reads that many frames of context each side)."""
+    w = frontend.level_window
+    a, b = max(0, f0 - w), min(frontend.n_frames(clip.n_samples), f1 + w)
+    db = chunk_mel_db(clip, frontend, a, b, device)
+    return features_from_db(db, frontend)[:, f0 - a:f1 - a], db[:, f0 - a:f1 - a]
+
+
 class _Devices:
     """The device work runs on, moving to the CPU once when CUDA runs out of memory."""
 
@@ -202,8 +211,8 @@ def _run_chunked(clip, experts, frontend, cache, devices, chunk_seconds, keep_me
                 s0, s1, f0, f1 = chunks[k]
                 fused = _fused([experts[i] for i in todo], devices.device) if todo else None
                 try:
-                    db = chunk_mel_db(clip, frontend, f0, f1, devices.device)
-                    out = fused(features_from_db(db, frontend)[None])[0, :, : s1 - s0] if fused else None
+                    feats, db = chunk_features(clip, frontend, f0, f1, devices.device)
+                    out = fused(feats[None])[0, :, : s1 - s0] if fused else None
                 except torch.cuda.OutOfMemoryError as exc:
                     db = out = None
                     yield Progress(start + span * s0 / n_seg, devices.fall_back(exc))

@@ -46,6 +46,31 @@ def test_louder_or_quieter_gives_same_winners(fitted):
         assert np.allclose(base.relevance, other.relevance, atol=0.02)
 
 
+def test_chunks_with_a_level_window_equal_the_whole(tmp_path):
+    """A windowed level reference reads frames beyond a chunk: chunks (runner and RELNET-free classification
+    alike) give the same numbers as one pass over the whole track."""
+    from relstudio.core.runner import chunk_features
+    from relstudio.core.frontend import features, to_tensor
+    from tests.expert_factory import random_expert
+
+    fe = FrontendConfig.small(level_window=7)
+    x = _track() * np.linspace(1.0, 0.01, len(_track()), dtype=np.float32) ** 2
+    experts = [load_expert(random_expert(tmp_path, f"r{i}", frontend=fe, seed=i).path) for i in range(2)]
+    clip = clip_from_array(x, rate=RATE)
+    whole = run_task(analyze(clip, experts, chunk_seconds=1000, keep_mel=False))
+    chunked = run_task(analyze(clip, experts, chunk_seconds=0.3, keep_mel=False))
+    assert np.allclose(whole.probs, chunked.probs, atol=1e-6)
+    full = features(to_tensor(x), fe)
+    for f0, f1 in [(0, 9), (40, 61), (full.shape[1] - 5, full.shape[1])]:
+        assert torch_allclose(chunk_features(clip, fe, f0, f1, "cpu")[0], full[:, f0:f1])
+        narrow = features(to_tensor(x), fe, start=f0, stop=f1)  # no context: louder frames before it are missed
+        assert f0 == 0 or not torch_allclose(narrow, full[:, f0:f1])
+
+
+def torch_allclose(a, b):
+    return np.allclose(a.numpy(), b.numpy(), atol=1e-6)
+
+
 def test_chunked_equals_whole(fitted):
     clip = clip_from_array(_track(), rate=RATE)
     whole = run_task(analyze(clip, fitted, chunk_seconds=1000))

@@ -1,7 +1,5 @@
 """The shipped experts of every family on synthetic audio: silence and hiss carry no evidence."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -9,20 +7,16 @@ from relstudio.core.analysis import analyze
 from relstudio.core.audibility import track_evidence
 from relstudio.core.audio import clip_from_array
 from relstudio.core.experts.choice import expert_family
-from relstudio.core.experts.library import ExpertLibrary
 from relstudio.core.progress import run_task
 from relstudio.core.relevance import SILENCE
 from relstudio.core.relevance_view import relevance_view
+from tests.expert_factory import shipped_library
 from tests.synth import EVIDENCE_REGIONS, evidence_clip
-
-SHIPPED = Path(__file__).resolve().parents[2] / "trained_experts"
 
 
 @pytest.fixture(scope="module")
 def analysed():
-    if not any(SHIPPED.glob("*.expert.safetensors")):
-        pytest.skip("no shipped experts in trained_experts/")
-    library = ExpertLibrary([(SHIPPED, "shipped")])
+    library = shipped_library()
     entries = library.usable()
     experts = [library.load(e) for e in entries]
     rate = experts[0].info.frontend.sample_rate

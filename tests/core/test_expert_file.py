@@ -1,6 +1,8 @@
+import dataclasses
 import json
 import pickle
 import struct
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -157,3 +159,15 @@ def test_library_finds_by_class_name_unless_ambiguous(tmp_path):
     assert lib.find("metal (genre)").label == "metal (genre)"
     with pytest.raises(ParameterError, match="ambiguous"):
         lib.find("metal")
+
+
+def test_files_from_before_the_level_window_load_unchanged():
+    """An expert written before ``level_window`` existed (its front end has no such key) keeps its
+    fingerprint and its front end (each frame its own reference), and is refused beside the new default
+    with the difference named."""
+    old = Path(__file__).resolve().parents[1] / "data" / "legacy" / "before_level_window.expert.safetensors"
+    assert b"level_window" not in old.read_bytes()
+    expert = load_expert(old)
+    assert expert.info.frontend.level_window == 0
+    with pytest.raises(IncompatibleExpertError, match="level_window: 10 ≠ 0"):
+        load_expert(old, frontend=dataclasses.replace(expert.info.frontend, level_window=10))

@@ -47,6 +47,41 @@ def test_level_invariance_of_features():
     assert float(features(to_tensor(np.zeros(4000, np.float32)), cfg).abs().max()) == 0.0
 
 
+def _decaying_note(cfg):
+    """A note decaying 36 dB a second from −6 to −78 dBFS: its last frames lie under the relevance rule's
+    −70 dBFS floor, the frames before it are still evidence."""
+    x = tone(440, 2.0, rate=cfg.sample_rate, harmonics=4)
+    return (x * 10 ** ((-6.0 - 36.0 * np.arange(len(x)) / cfg.sample_rate) / 20)).astype(np.float32)
+
+
+def test_decaying_note_keeps_its_features_12_db_quieter():
+    """Issue 14: ±12 dB must not change the features of any frame the app counts as evidence; the
+    reference's old −40 dB floor lifted the note's quiet frames by up to 12 dB at −12 dB gain."""
+    x = _decaying_note(FrontendConfig.small())
+    for cfg, same in ((FrontendConfig.small(), True),
+                      (FrontendConfig.small(silence_db=-40.0, top_db=120.0, amin=1e-12), False)):
+        audible = mel_db(to_tensor(x * 10 ** (-12 / 20)), cfg).amax(dim=0) > -70.0
+        base = features(to_tensor(x), cfg)[:, audible]
+        for gain_db in (-12.0, 12.0):
+            other = features(to_tensor(x * 10 ** (gain_db / 20)), cfg)[:, audible]
+            assert torch.allclose(base, other, atol=1e-4) is same, (cfg.silence_db, gain_db)
+
+
+@pytest.mark.parametrize("window", [1, 4, 10])
+def test_level_window_references_the_loudest_frame_near_each(window):
+    cfg = FrontendConfig.small(level_window=window)
+    x = _decaying_note(cfg)
+    db = mel_db(to_tensor(x), cfg).numpy()
+    peak = db.max(axis=0)
+    ref = np.array([peak[max(0, j - window):j + window + 1].max() for j in range(len(peak))])
+    expected = np.maximum(db - np.maximum(ref, cfg.silence_db), -cfg.dynamic_range_db) / cfg.dynamic_range_db + 1
+    assert np.allclose(features(to_tensor(x), cfg).numpy(), expected, atol=1e-6)
+    assert not np.allclose(features(to_tensor(x), FrontendConfig.small(level_window=0)).numpy(), expected, atol=1e-3)
+    batch = torch.from_numpy(np.stack([db, db[:, ::-1].copy()]))
+    from relstudio.core.frontend import features_from_db
+    assert torch.equal(features_from_db(batch, cfg)[0], features_from_db(batch[0], cfg))
+
+
 def test_level_norm_none_is_level_dependent():
     cfg = FrontendConfig.small(level_norm="none")
     x = tone(300, 1.0, rate=cfg.sample_rate, amp=0.2)
@@ -67,10 +102,20 @@ def test_config_roundtrip_and_differences():
 
 
 @pytest.mark.parametrize("bad", [dict(n_mels=0), dict(window="hamming"), dict(bands=((0, 200),)),
-                                 dict(fmax=30000.0), dict(level_norm="peak")])
+                                 dict(fmax=30000.0), dict(level_norm="peak"), dict(level_window=-1),
+                                 dict(level_window=2.5), dict(level_window=True), dict(top_db=120.0)])
 def test_config_rejects_bad_values(bad):
     with pytest.raises(ParameterError):
         FrontendConfig(**bad)
+
+
+def test_files_from_before_the_level_window_keep_their_front_end():
+    old = {k: v for k, v in FrontendConfig(silence_db=-40.0, top_db=120.0, amin=1e-12).to_dict().items()
+           if k != "level_window"}
+    cfg = FrontendConfig.from_dict(old)
+    assert cfg.level_window == 0 and cfg.silence_db == -40.0
+    assert FrontendConfig().level_window == 10
+    assert any(d.startswith("level_window: 0") for d in cfg.differences(FrontendConfig()))
 
 
 def test_from_dict_rejects_unknown_fields():

@@ -71,13 +71,15 @@ def test_a_plain_drag_in_the_relevance_view_pans_and_shift_drag_selects(qtbot, o
     doc, tl, rel = opened.doc, opened.timeline, opened.timeline.relevance
     passage = doc.relevance.view().passages[0]
     mid = (passage.start + passage.end) / 2
+    step = -1.0 if mid < doc.track.clip.duration / 2 else 1.0  # drag away from the nearer end: the view can follow
     threshold, position = doc.threshold, doc.position
     for y in (0.3, -0.015, 1.0 + 0.5 * (rel.y_top - 1.0)):  # inside a passage, on its strip, in the label band
         tl.set_view_range(mid - 1.5, mid + 1.5)
         qtbot.wait(10)
+        start = tl.view_range()[0]  # a view past the track's end is moved inside it
         a = _view_point(rel, mid, y)
-        _drag(rel.viewport(), a, _view_point(rel, mid - 1.0, y))
-        assert tl.view_range()[0] == pytest.approx(mid - 0.5, abs=0.1), y  # the content follows the mouse
+        _drag(rel.viewport(), a, _view_point(rel, mid + step, y))
+        assert tl.view_range()[0] == pytest.approx(start - step, abs=0.1), y  # the content follows the mouse
         assert doc.range_selection.span is None and doc.threshold == threshold and doc.position == position
     tl.set_view_range(mid - 1.5, mid + 1.5)
     qtbot.wait(10)

@@ -47,7 +47,7 @@ def test_peak_labels_never_overlap_and_stay_inside(qtbot, window):
     doc.relevance.set_resolution("segment")  # many narrow passages: the hard case
     doc.relevance.set_settings(doc.relevance.settings.replace(min_passage=0.0, min_gap=0.0))
     rel = doc.relevance.view().windows.relevance
-    for q in (0.8, 0.7, 0.6, 0.5, 0.9):
+    for q in (0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.9):
         doc.set_threshold(float(np.quantile(rel, q)))
         if len(doc.relevance.passages()) >= 4:
             break

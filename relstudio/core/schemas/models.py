@@ -35,7 +35,8 @@ class _Open(BaseModel):
 
 
 class FrontendSchema(_Strict):
-    """``FrontendConfig`` fields; a missing one takes the config's default (``None`` here means missing)."""
+    """``FrontendConfig`` fields; a missing one takes the config's default (``None`` here means missing), except
+    ``level_window``: files written before it existed referenced each frame to itself (0)."""
 
     sample_rate: int = Field(None, ge=1000, le=768_000)
     n_fft: int = Field(None, ge=16, le=65_536)
@@ -55,6 +56,7 @@ class FrontendSchema(_Strict):
     level_norm: Literal["frame_max", "none"] = None
     dynamic_range_db: float = Field(None, gt=0.0, le=1000.0)
     silence_db: float = Field(None, ge=-1000.0, le=1000.0)
+    level_window: int = Field(None, ge=0, le=4096)
     bands: list[list[int]] = Field(None, min_length=1, max_length=32)
     conv_kernel: int = Field(None, ge=1, le=64)
     pool_size: int = Field(None, ge=1, le=4096)

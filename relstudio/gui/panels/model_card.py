@@ -19,7 +19,8 @@ NAMES = {  # metadata keys whose words alone would not say it
     "segment_winners_held_out": "Segment winners (held-out clips)", "held_out_split": "Held-out split",
     "n_fft": "FFT size", "n_mels": "Mel bands", "fmin": "Lowest frequency (Hz)", "fmax": "Highest frequency (Hz)",
     "hop_length": "Hop (samples)", "db_ref": "dB reference", "top_db": "Top dB", "mel_htk": "HTK mel scale",
-    "amin": "Smallest amplitude", "val_fraction": "Validation fraction", "lr": "Learning rate",
+    "amin": "Smallest amplitude", "level_window": "Level reference window (frames each side)",
+    "silence_db": "Level reference floor (dBFS)", "val_fraction": "Validation fraction", "lr": "Learning rate",
 }
 
 
