@@ -77,7 +77,7 @@ class FrontendConfig:
             raise ParameterError(f"level_norm must be 'frame_max' or 'none', got {self.level_norm!r}")
         if isinstance(self.level_window, bool) or not isinstance(self.level_window, int) or self.level_window < 0:
             raise ParameterError(f"level_window must be a whole number of frames ≥ 0, got {self.level_window!r}")
-        if self.silence_db - self.dynamic_range_db < -self.top_db:
+        if self.level_norm == "frame_max" and self.silence_db - self.dynamic_range_db < -self.top_db:
             raise ParameterError(f"top_db must reach dynamic_range_db under silence_db, got top_db={self.top_db}, "
                                  f"silence_db={self.silence_db}, dynamic_range_db={self.dynamic_range_db}")
         if self.pad_mode != "constant" or not self.center:
