@@ -35,7 +35,9 @@ PREVIOUS = {  # measured on 2026-12-01 with the files shipped before (same rules
 # Measured with benchmarks/loso_experiment.py (the same folds, experts only), to show how much one seed says.
 NOTES = {
     "sound": "The front end of this table (2026-12-02) references each frame to the loudest mel bin within ±10 frames (±0.23 s) and floors that reference at −100 dBFS (it was the frame's own loudest bin, floored at −40 dB). Folds of the experts only (`benchmarks/loso_experiment.py --frontend …`), top segment / top 1-s window / SUM, training seeds 0 / 1: the floor alone (window 0) 0.502 / 0.514 / 0.526 (seed 0; the old front end: the shipped table before, 0.519 / 0.519 / 0.571, and 0.514 / 0.514 / 0.507 at seed 1 under default kernels); window ±10 frames "
-             "0.601 / 0.639 / 0.644 and 0.571 / 0.592 / 0.597; ±20 frames 0.575 / 0.601 / 0.608 and ±43 frames (±1 s) 0.559 / 0.620 / 0.634 (seed 0). Fish Fillets' Czech dialogue (SUM, seed 0) 0.06 → 0.45 with the window; organ "
+             "0.601 / 0.639 / 0.644 and 0.571 / 0.592 / 0.597 (seed 2: 0.557 / 0.554 / 0.566; mean of the three "
+             "0.576 / 0.595 / 0.602 against 0.529 / 0.525 / 0.542 for the old front end's seeds 0 / 1 and the table "
+             "before); ±20 frames 0.575 / 0.601 / 0.608 and ±43 frames (±1 s) 0.559 / 0.620 / 0.634 (seed 0). Fish Fillets' Czech dialogue (SUM, seed 0) 0.06 → 0.45 with the window; organ "
              "recall stays unstable (0.00–0.33). Tried and not adopted: training crops widened by the window on each "
              "side, so that a crop's level reference matches the whole clip's (±10 frames, seed 0): 0.533 / 0.554 / "
              "0.592. Seed spread (folds of the experts only, training seeds 0 / 1 / 2): without the train-only renders "
@@ -69,7 +71,8 @@ NOTES = {
                   "→ 0.263: piano and guitar are taken for each other across soundfonts. Not adopted: `sound2`'s "
                   "piano recordings and renders as train-only piano clips (seed 0: 0.521 / 0.573 / 0.583, piano "
                   "recall 0.175)",
-    "genre": "The front end of this table (2026-12-02) references each frame to the loudest mel bin within ±10 frames (±0.23 s) and floors that reference at −100 dBFS (it was the frame's own loudest bin, floored at −40 dB). Folds of the experts only (`benchmarks/loso_experiment.py --frontend …`), top segment / top 1-s window / SUM, training seeds 0 / 1: the floor alone 0.665 / 0.680 / 0.727, window ±10 frames 0.663 / 0.690 / 0.749 (seed 0); each "
+    "genre": "The front end of this table (2026-12-02) references each frame to the loudest mel bin within ±10 frames (±0.23 s) and floors that reference at −100 dBFS (it was the frame's own loudest bin, floored at −40 dB). Folds of the experts only (`benchmarks/loso_experiment.py --frontend …`), top segment / top 1-s window / SUM, training seeds 0 / 1: the floor alone 0.665 / 0.680 / 0.727, window ±10 frames 0.663 / 0.690 / 0.749 (seed 0) and 0.702 / 0.720 / 0.749 "
+             "(seed 1); each "
              "fold's experts still call the demo's 0:00–2:50 orchestral (electronic on 10–18 % of its 1-s windows). "
              "Earlier: same data and settings as the files shipped before; the weights differ because the numeric kernels "
              "do: across sources 0.686 / 0.708 / 0.739 (top segment / top 1-s window / SUM) from the VM of the "
