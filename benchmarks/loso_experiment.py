@@ -107,7 +107,9 @@ def main(argv=None) -> int:
                         extra_classes=tuple(c for c in args.extra_classes.split(",") if c) or None,
                         train_sets=tuple(args.train_set))
     t0 = time.perf_counter()
-    frontend = FrontendConfig(**{k: (int(v) if k == "level_window" else float(v)) for k, v in (kv.split("=") for kv in args.frontend.split(",") if kv)})
+    changes = dict(kv.split("=") for kv in args.frontend.split(",") if kv)
+    default = FrontendConfig()
+    frontend = FrontendConfig(**{k: type(getattr(default, k))(v) for k, v in changes.items()})  # each field's type
     prepared = run_task(prepare(ds, config=cfg, frontend=frontend, cache_folder=build / "features"))
     tag = args.tag or f"{args.family}{'-extras' if args.extras else ''}"
     folds = ROOT / "build" / "experiments" / tag

@@ -137,6 +137,12 @@ class FrontendConfig:
     def n_frames(self, n_samples: int) -> int:
         return 1 + n_samples // self.hop_length
 
+    def context_frames(self, start: int, stop: int, n_frames: int) -> tuple[int, int]:
+        """``[lo, hi)``: the frames whose dB mel the features of frames ``[start, stop)`` read (the level
+        window's context on each side, inside a track of ``n_frames``)."""
+        w = self.level_window if self.level_norm == "frame_max" else 0
+        return max(0, start - w), min(n_frames, stop + w)
+
     def n_segments(self, n_frames: int) -> int:
         """Segments produced from ``n_frames`` (inputs shorter than a segment are padded to one)."""
         n_frames = max(n_frames, self.segment_frames)
@@ -219,6 +225,15 @@ def _frame_source(samples, cfg: FrontendConfig, start: int, stop: int, offset: i
     return piece
 
 
+def _frame_range(cfg: FrontendConfig, start: int, stop: int | None, length: int) -> tuple[int, int]:
+    """``(start, stop)`` of a frame range in a signal ``length`` samples long (``None``: to its end), checked."""
+    total = cfg.n_frames(length)
+    stop = total if stop is None else min(stop, total)
+    if not 0 <= start < stop:
+        raise ParameterError(f"frame range [{start}, {stop}) is empty (clip has {total} frames)")
+    return start, stop
+
+
 def mel_db(samples, cfg: FrontendConfig, *, start: int = 0, stop: int | None = None, offset: int = 0,
            length: int | None = None):
     """Log-mel power in dB against the fixed reference, shape ``(n_mels, frames)``.
@@ -232,10 +247,7 @@ def mel_db(samples, cfg: FrontendConfig, *, start: int = 0, stop: int | None = N
     import torch
 
     length = offset + samples.shape[-1] if length is None else length
-    total = cfg.n_frames(length)
-    stop = total if stop is None else min(stop, total)
-    if not 0 <= start < stop:
-        raise ParameterError(f"frame range [{start}, {stop}) is empty (clip has {total} frames)")
+    start, stop = _frame_range(cfg, start, stop, length)
     window, basis = _constants(cfg, samples.device)
     piece = _frame_source(samples, cfg, start, stop, offset, length)
     spec = torch.stft(piece, n_fft=cfg.n_fft, hop_length=cfg.hop_length, window=window, center=False,
@@ -269,8 +281,11 @@ def features_from_db(db, cfg: FrontendConfig):
 
 
 def features(samples, cfg: FrontendConfig, *, start: int = 0, stop: int | None = None):
-    """Network input for frames [start, stop): ``(n_mels, frames)`` float32 in [0, 1]."""
-    return features_from_db(mel_db(samples, cfg, start=start, stop=stop), cfg)
+    """Network input for frames [start, stop): ``(n_mels, frames)`` float32 in [0, 1], the same numbers as
+    for the whole signal (the level window's context is read beyond the range)."""
+    start, stop = _frame_range(cfg, start, stop, samples.shape[-1])
+    lo, hi = cfg.context_frames(start, stop, cfg.n_frames(samples.shape[-1]))
+    return features_from_db(mel_db(samples, cfg, start=lo, stop=hi), cfg)[..., start - lo:stop - lo]
 
 
 def to_tensor(samples: np.ndarray, device=None):

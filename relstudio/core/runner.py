@@ -91,8 +91,7 @@ def chunk_mel_db(clip: AudioClip, frontend: FrontendConfig, f0: int, f1: int, de
 def chunk_features(clip: AudioClip, frontend: FrontendConfig, f0: int, f1: int, device):
     """``(features, db)`` of frames ``f0:f1``: the network input and the dB mel, the same numbers as the whole
     track (a windowed level reference, ``frontend.level_window``, reads that many frames of context each side)."""
-    w = frontend.level_window
-    a, b = max(0, f0 - w), min(frontend.n_frames(clip.n_samples), f1 + w)
+    a, b = frontend.context_frames(f0, f1, frontend.n_frames(clip.n_samples))
     db = chunk_mel_db(clip, frontend, a, b, device)
     return features_from_db(db, frontend)[:, f0 - a:f1 - a], db[:, f0 - a:f1 - a]
 

@@ -5,10 +5,11 @@ from relstudio.core.analysis import analyze
 from relstudio.core.audio import clip_from_array
 from relstudio.core.cache import ProbabilityCache
 from relstudio.core.experts.expert_file import load_expert
-from relstudio.core.frontend import FrontendConfig
+from relstudio.core.frontend import FrontendConfig, features, features_from_db, mel_db, to_tensor
 from relstudio.core.nets.expert_cnn import ExpertCNN
 from relstudio.core.progress import Progress, run_task
 from relstudio.core.relevance import relevance, winning_expert
+from relstudio.core.runner import chunk_features
 from tests.expert_factory import random_expert, tone_noise_experts
 from tests.synth import clicks, noise, tone
 
@@ -47,12 +48,8 @@ def test_louder_or_quieter_gives_same_winners(fitted):
 
 
 def test_chunks_with_a_level_window_equal_the_whole(tmp_path):
-    """A windowed level reference reads frames beyond a chunk: chunks (runner and RELNET-free classification
-    alike) give the same numbers as one pass over the whole track."""
-    from relstudio.core.runner import chunk_features
-    from relstudio.core.frontend import features, to_tensor
-    from tests.expert_factory import random_expert
-
+    """A windowed level reference reads frames beyond a chunk: chunks (runner and RELNET classification alike,
+    through ``chunk_features``) and ``features`` over a frame range give the same numbers as the whole track."""
     fe = FrontendConfig.small(level_window=7)
     x = _track() * np.linspace(1.0, 0.01, len(_track()), dtype=np.float32) ** 2
     experts = [load_expert(random_expert(tmp_path, f"r{i}", frontend=fe, seed=i).path) for i in range(2)]
@@ -62,12 +59,13 @@ def test_chunks_with_a_level_window_equal_the_whole(tmp_path):
     assert np.allclose(whole.probs, chunked.probs, atol=1e-6)
     full = features(to_tensor(x), fe)
     for f0, f1 in [(0, 9), (40, 61), (full.shape[1] - 5, full.shape[1])]:
-        assert torch_allclose(chunk_features(clip, fe, f0, f1, "cpu")[0], full[:, f0:f1])
-        narrow = features(to_tensor(x), fe, start=f0, stop=f1)  # no context: louder frames before it are missed
-        assert f0 == 0 or not torch_allclose(narrow, full[:, f0:f1])
+        assert _allclose(chunk_features(clip, fe, f0, f1, "cpu")[0], full[:, f0:f1])
+        assert _allclose(features(to_tensor(x), fe, start=f0, stop=f1), full[:, f0:f1])
+        narrow = features_from_db(mel_db(to_tensor(x), fe, start=f0, stop=f1), fe)  # no context
+        assert f0 == 0 or not _allclose(narrow, full[:, f0:f1])  # louder frames before it are missed
 
 
-def torch_allclose(a, b):
+def _allclose(a, b):
     return np.allclose(a.numpy(), b.numpy(), atol=1e-6)
 
 

@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from relstudio.core.errors import ParameterError
-from relstudio.core.frontend import FrontendConfig, features, mel_db, to_tensor
+from relstudio.core.frontend import FrontendConfig, features, features_from_db, mel_db, to_tensor
 from tests.synth import noise, tone
 
 
@@ -78,7 +78,6 @@ def test_level_window_references_the_loudest_frame_near_each(window):
     assert np.allclose(features(to_tensor(x), cfg).numpy(), expected, atol=1e-6)
     assert not np.allclose(features(to_tensor(x), FrontendConfig.small(level_window=0)).numpy(), expected, atol=1e-3)
     batch = torch.from_numpy(np.stack([db, db[:, ::-1].copy()]))
-    from relstudio.core.frontend import features_from_db
     assert torch.equal(features_from_db(batch, cfg)[0], features_from_db(batch[0], cfg))
 
 

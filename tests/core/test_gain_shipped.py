@@ -18,6 +18,7 @@ from relstudio.core.training.checks import GAINS_DB, audible_in_all
 from tests.expert_factory import shipped_library
 from tests.synth import plucked
 
+
 @pytest.fixture(scope="module")
 def shipped():
     library = shipped_library()
