@@ -46,6 +46,16 @@ def recordings_only(loso: dict, dataset) -> dict:
                                    for r in ("top_segment", "top_window", "sum")}}
 
 
+def called_per_source(loso: dict, dataset) -> dict:
+    """Per source: how often SUM called its clips each class (where the errors go)."""
+    from collections import Counter, defaultdict
+
+    pred, out = loso["predictions"], defaultdict(Counter)
+    for k, i in enumerate(pred["rows"]):
+        out[dataset.clips[i].source_key][dataset.classes[pred["sum"][k]]] += 1
+    return {s: dict(sorted(c.items())) for s, c in sorted(out.items())}
+
+
 def fold_demo(folds: Path, *, family: str) -> dict:
     """Each fold's experts on the demo song: shares of the audible segments and 1-s windows per section."""
     from benchmarks.retrain_shipped import demo_sections
@@ -57,6 +67,19 @@ def fold_demo(folds: Path, *, family: str) -> dict:
         shares = demo_sections(experts, None) if family == "genre" else demo_sections(None, experts)
         out[fold.name] = {k: v["windows_1s"] for k, v in shares.items()}
     return out
+
+
+def with_settings(cfg, settings: str):
+    """``cfg`` with ``key=value,…`` changes of TrainingConfig or AugmentConfig fields (each field's own type)."""
+    train, augment = {}, {}
+    for key, value in (kv.split("=") for kv in settings.split(",") if kv):
+        target, owner = (augment, cfg.augment) if hasattr(cfg.augment, key) else (train, cfg)
+        if not hasattr(owner, key):
+            raise SystemExit(f"--set: {key} is no training or augmentation setting")
+        current = getattr(owner, key)
+        target[key] = (tuple(float(v) for v in value.split(":")) if isinstance(current, tuple)
+                       else type(current)(value))
+    return cfg.replace(augment=dataclasses.replace(cfg.augment, **augment), **train)
 
 
 def main(argv=None) -> int:
@@ -83,6 +106,8 @@ def main(argv=None) -> int:
     parser.add_argument("--lowpass-hz", default=None, help="low-pass cut range LO,HI in Hz")
     parser.add_argument("--seed", type=int, default=None, help="training seed (default: the retrain's)")
     parser.add_argument("--frontend", default="", help="front-end changes, e.g. silence_db=-100,top_db=200")
+    parser.add_argument("--set", default="", dest="settings",
+                        help="training or augmentation changes, e.g. average_epochs=8,eq_db=12")
     parser.add_argument("--tag", default="")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--demo", action="store_true",
@@ -98,6 +123,7 @@ def main(argv=None) -> int:
     if args.lowpass_hz:
         cfg = cfg.replace(augment=dataclasses.replace(cfg.augment, lowpass_hz=tuple(
             float(v) for v in args.lowpass_hz.split(","))))
+    cfg = with_settings(cfg, args.settings)
     build = ROOT / "build" / "retrain"
     if args.family == "instrument":
         from benchmarks.render_instruments import render
@@ -117,12 +143,13 @@ def main(argv=None) -> int:
                                  cache_folder=build / "features",
                                  work_dir=folds if args.demo else None),
                     lambda p: "fold" in p.message and print(" ", p.message[:150], flush=True))
-    out = {"family": args.family, "extras": args.extras, "train_sets": args.train_set, "epochs": args.epochs, "val_by": args.val_by, "seed": cfg.seed, "frontend": args.frontend,
+    out = {"family": args.family, "extras": args.extras, "train_sets": args.train_set, "epochs": args.epochs, "val_by": args.val_by, "seed": cfg.seed, "frontend": args.frontend, "settings": args.settings,
            "lowpass": [cfg.augment.lowpass_probability, list(cfg.augment.lowpass_hz)],
            "train_clips": len(ds), "train_only": sum(c.train_only for c in ds.clips),
            "scored_clips": loso["clips"], "wall_s": round(time.perf_counter() - t0, 1), "rules": summary(loso),
            "recordings_only": recordings_only(loso, prepared.dataset),
-           "per_source": {s: round(v["sum"], 3) for s, v in loso["per_source"].items()}}
+           "per_source": {s: round(v["sum"], 3) for s, v in loso["per_source"].items()},
+           "called": called_per_source(loso, prepared.dataset)}
     path = ROOT / "build" / "experiments" / f"{tag}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out, indent=1))  # before the demo, which a failure there must not lose

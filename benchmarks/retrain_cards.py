@@ -19,22 +19,26 @@ PREVIOUS = {  # measured on 2026-12-01 with the files shipped before (same rules
              "top 1-s window 0.413, SUM 0.465; organ recall 0.05–0.08, drums 0.23–0.33. Files shipped before the windowed "
              "level reference (front end of 2026-12-01: each frame referenced to its own loudest bin, floored at "
              "−40 dB), across sources: top segment 0.519, top 1-s window 0.519, SUM 0.571 (organ 0.50, speech 0.71 "
-             "under SUM); same winner at ±12 dB on 99.9 % of 1025 audible segments",
+             "under SUM); same winner at ±12 dB on 99.9 % of 1025 audible segments. Files shipped before the weight "
+             "averaging (windowed level reference, trained on an Intel VM): top segment 0.601, top 1-s window 0.639, SUM 0.644 "
+             "(organ 0.33, speech 0.75 under SUM); ±12 dB: 100 % of 1025",
     "instrument": "trained on one soundfont (FluidR3). On the rendered GeneralUser and TimGM6mb phrases (240 clips): "
                   "top segment 0.496, top 1-s window 0.537, SUM 0.558; piano recall 0.10–0.17. Files shipped before "
                   "the windowed level reference (front end of 2026-12-01), across soundfonts: top segment 0.700, "
                   "top 1-s window 0.700, SUM 0.698, piano recall 0.24–0.26; same winner at ±12 dB on 99.7 % of 783 "
-                  "audible segments",
+                  "audible segments. Files shipped before the weight averaging and the phrase groups (Intel VM): 0.713 / "
+                  "0.717 / 0.698, piano recall 0.33–0.34",
     "genre": "trained on `genre` (one soundtrack per class); own group split: SUM 0.840. On the 233 `sound2` clips "
              "from packages not in `genre`: top segment 0.639, top 1-s window 0.627, SUM 0.618 (electronic recall "
              "0.32); demo 0:00–2:50 called *orchestral* in 84–92 % of its segments. Files shipped before the windowed "
              "level reference (front end of 2026-12-01), across sources: top segment 0.653, top 1-s window 0.673, "
-             "SUM 0.716; demo 0:00–2:50 electronic on 12 % of its audible segments",
+             "SUM 0.716; demo 0:00–2:50 electronic on 12 % of its audible segments. Files shipped before the weight "
+             "averaging (Intel VM): 0.663 / 0.690 / 0.749; demo 0:00–2:50 electronic on 19 % of its audible segments",
 }
 
 # Measured with benchmarks/loso_experiment.py (the same folds, experts only), to show how much one seed says.
 NOTES = {
-    "sound": "The front end of this table (2026-12-02) references each frame to the loudest mel bin within ±10 frames (±0.23 s) and floors that reference at −100 dBFS (it was the frame's own loudest bin, floored at −40 dB). Folds of the experts only (`benchmarks/loso_experiment.py --frontend …`), top segment / top 1-s window / SUM, training seeds 0 / 1: the floor alone (window 0) 0.502 / 0.514 / 0.526 (seed 0; the old front end: the shipped table before, 0.519 / 0.519 / 0.571, and 0.514 / 0.514 / 0.507 at seed 1 under default kernels); window ±10 frames "
+    "sound": "Adopted on 2026-12-02 (fourth change of the day): the weights averaged over about 8 epochs (`average_epochs`, an EMA validated and kept as averaged; docs/training.md). Folds of the experts only on this AMD EPYC VM (`benchmarks/loso_experiment.py --set average_epochs=8`), top segment / top 1-s window / SUM, seeds 0 / 1 / 2: without 0.561 / 0.604 / 0.620, 0.554 / 0.578 / 0.599, 0.575 / 0.578 / 0.613 (mean 0.563 / 0.587 / 0.611); with 0.566 / 0.592 / 0.623, 0.597 / 0.627 / 0.656, 0.580 / 0.568 / 0.608 (mean 0.581 / 0.596 / 0.629). An average over 16 epochs: 0.552 / 0.568 / 0.618 and 0.583 / 0.604 / 0.637 (seeds 0 / 1). Tried with the average and not adopted (seeds 0 / 1): mel bands only up to 11 kHz (`fmax`, so that a 22-kHz source's empty top is no cue) 0.554 / 0.592 / 0.613 and 0.585 / 0.597 / 0.653; up to 8 kHz 0.547 / 0.583 / 0.670 and 0.533 / 0.590 / 0.639 (speech recall 0.85–0.89, drums 0.48–0.50). Without the average (seeds 0 / 1): weight decay 1e-3 0.545 / 0.585 / 0.597 (seed 0); low-pass augmentation p 0.5 0.587 / 0.601 / 0.642 and 0.573 / 0.561 / 0.608. Where the errors go (SUM, seed 0 without the average): Fish Fillets' Czech dialogue is called organ in 17 of 47 clips, GrandOrgue's organ speech in 18 of 40, and the percussion tracks of 0ad, pushover and warmux electronic in 17 of 17. This VM is not the one the files before were trained on: the same settings and seed gave 0.561 / 0.604 / 0.620 here and 0.601 / 0.639 / 0.644 there (the kernels are pinned, but the CPU differs). The front end of this table (2026-12-02) references each frame to the loudest mel bin within ±10 frames (±0.23 s) and floors that reference at −100 dBFS (it was the frame's own loudest bin, floored at −40 dB). Folds of the experts only (`benchmarks/loso_experiment.py --frontend …`), top segment / top 1-s window / SUM, training seeds 0 / 1: the floor alone (window 0) 0.502 / 0.514 / 0.526 (seed 0; the old front end: the shipped table before, 0.519 / 0.519 / 0.571, and 0.514 / 0.514 / 0.507 at seed 1 under default kernels); window ±10 frames "
              "0.601 / 0.639 / 0.644 and 0.571 / 0.592 / 0.597 (seed 2: 0.557 / 0.554 / 0.566; mean of the three "
              "0.576 / 0.595 / 0.602 against 0.529 / 0.525 / 0.542 for the old front end's seeds 0 / 1 and the table "
              "before); ±20 frames 0.575 / 0.601 / 0.608 and ±43 frames (±1 s) 0.559 / 0.620 / 0.634 (seed 0). Fish Fillets' Czech dialogue (SUM, seed 0) 0.06 → 0.45 with the window; organ "
@@ -59,7 +63,7 @@ NOTES = {
              "features computed afresh under the pinned kernels (as in a clean clone), reads 0.519 / 0.519 / 0.571 "
              "for the same data and settings as that 0.571 / 0.559 / 0.590: the last bits of the features alone "
              "move these figures by up to 0.05",
-    "instrument": "The front end of this table (2026-12-02) references each frame to the loudest mel bin within ±10 frames (±0.23 s) and floors that reference at −100 dBFS (it was the frame's own loudest bin, floored at −40 dB). Folds of the experts only (`benchmarks/loso_experiment.py --frontend …`), top segment / top 1-s window / SUM, training seeds 0 / 1: the floor alone 0.683 / 0.694 / 0.702 and 0.698 / 0.692 / 0.696 (piano recall, SUM, 0.19 / 0.24); "
+    "instrument": "Adopted on 2026-12-02 (fourth change of the day): the rendered phrases' `group` is the phrase (the same notes in every soundfont), not the soundfont — the early-stopping split had taken one whole soundfont of every class, at random per class, away from training — and the weights averaged over about 8 epochs (`average_epochs`; docs/training.md). Folds of the experts only on this AMD EPYC VM, top segment / top 1-s window / SUM, seeds 0 / 1 / 2: before 0.704 / 0.704 / 0.700, 0.744 / 0.754 / 0.746, 0.742 / 0.725 / 0.706 (mean 0.730 / 0.728 / 0.717, piano recall 0.33 / 0.35 / 0.36); phrase groups alone 0.669 / 0.696 / 0.694 and 0.744 / 0.767 / 0.767 (seeds 0 / 1); both 0.754 / 0.775 / 0.760, 0.760 / 0.746 / 0.738, 0.748 / 0.769 / 0.756 (mean 0.754 / 0.763 / 0.751, piano 0.39 / 0.35 / 0.40); averaging over 16 epochs 0.731 / 0.769 / 0.762 and 0.760 / 0.758 / 0.738. Piano and guitar are still taken for each other across soundfonts (SUM, seed 0, phrase groups: piano called guitar 30 and trumpet 19 times of 80, guitar called piano 35 times). The front end of this table (2026-12-02) references each frame to the loudest mel bin within ±10 frames (±0.23 s) and floors that reference at −100 dBFS (it was the frame's own loudest bin, floored at −40 dB). Folds of the experts only (`benchmarks/loso_experiment.py --frontend …`), top segment / top 1-s window / SUM, training seeds 0 / 1: the floor alone 0.683 / 0.694 / 0.702 and 0.698 / 0.692 / 0.696 (piano recall, SUM, 0.19 / 0.24); "
                   "window ±10 frames 0.713 / 0.717 / 0.698 and 0.740 / 0.752 / 0.744 (piano 0.34 / 0.38); ±43 frames "
                   "0.723 / 0.725 / 0.704 and 0.765 / 0.771 / 0.756 (piano 0.33 / 0.41). ±10 frames for every family "
                   "(the sound family prefers it). Training crops widened by the window on each side (seed 0): ±10 "
@@ -71,7 +75,7 @@ NOTES = {
                   "→ 0.263: piano and guitar are taken for each other across soundfonts. Not adopted: `sound2`'s "
                   "piano recordings and renders as train-only piano clips (seed 0: 0.521 / 0.573 / 0.583, piano "
                   "recall 0.175)",
-    "genre": "The front end of this table (2026-12-02) references each frame to the loudest mel bin within ±10 frames (±0.23 s) and floors that reference at −100 dBFS (it was the frame's own loudest bin, floored at −40 dB). Folds of the experts only (`benchmarks/loso_experiment.py --frontend …`), top segment / top 1-s window / SUM, training seeds 0 / 1: the floor alone 0.665 / 0.680 / 0.727, window ±10 frames 0.663 / 0.690 / 0.749 (seed 0) and 0.702 / 0.720 / 0.749 "
+    "genre": "Adopted on 2026-12-02 (fourth change of the day): the weights averaged over about 8 epochs (`average_epochs`; docs/training.md). Folds of the experts only on this AMD EPYC VM, top segment / top 1-s window / SUM, seeds 0 / 1: without 0.631 / 0.659 / 0.708 and 0.678 / 0.692 / 0.722; with 0.671 / 0.692 / 0.737 and 0.684 / 0.724 / 0.755 (+0.023 / +0.032 / +0.031 on average). Each fold's experts, with or without, give the demo's 0:00–2:50 electronic on 1–14 % of its 1-s windows (orchestral 82–98 %) and 3:10–4:40 metal on 99.6–100 %. The front end of this table (2026-12-02) references each frame to the loudest mel bin within ±10 frames (±0.23 s) and floors that reference at −100 dBFS (it was the frame's own loudest bin, floored at −40 dB). Folds of the experts only (`benchmarks/loso_experiment.py --frontend …`), top segment / top 1-s window / SUM, training seeds 0 / 1: the floor alone 0.665 / 0.680 / 0.727, window ±10 frames 0.663 / 0.690 / 0.749 (seed 0) and 0.702 / 0.720 / 0.749 "
              "(seed 1); each "
              "fold's experts still call the demo's 0:00–2:50 orchestral (electronic on 10–18 % of its 1-s windows). "
              "Earlier: same data and settings as the files shipped before; the weights differ because the numeric kernels "
@@ -196,7 +200,7 @@ def _cards(r: dict) -> None:
 
 
 def publish(results: list[dict], *, out: Path, build: Path, quick: bool, total: float, render_s: float,
-            threads: int, demo: dict) -> None:
+            threads: int, demo: dict, jobs: int = 1) -> None:
     from benchmarks.shipped_data import FAMILIES
     from relstudio.core.fileio import atomic_write_bytes
 
@@ -225,7 +229,8 @@ def publish(results: list[dict], *, out: Path, build: Path, quick: bool, total: 
              "*your* music is the across-sources accuracy: every clip is predicted by experts that never heard "
              "its package or soundfont.", "",
              f"Folder: {len(files)} files. Whole re-training {total / 60:.1f} min (rendering {render_s:.0f} s) "
-             f"with {threads} torch threads on a 2-core machine (its load: docs/benchmarks.md, Training).", "",
+             f"in {jobs} process{'es' if jobs > 1 else ''} side by side with {threads} torch thread{'s' if threads > 1 else ''} each "
+             "on a 2-core machine (its load: docs/benchmarks.md, Training).", "",
              "Naming: `<family>-<class>.expert.safetensors`, labels `<class> (<family>)`; each RELNET names its "
              "experts by fingerprint.", ""]
     demo_md = ["## Demo song (\"Feelings\", never trained on)", "",
@@ -244,10 +249,21 @@ def publish(results: list[dict], *, out: Path, build: Path, quick: bool, total: 
     build.mkdir(parents=True, exist_ok=True)
     (build / "summary.json").write_text(json.dumps(summary, indent=1, default=str))
     if not quick:
-        _benchmarks(results, total, render_s, threads)
+        _benchmarks(results, total, render_s, threads, jobs)
 
 
-def _benchmarks(results: list[dict], total: float, render_s: float, threads: int) -> None:
+def cpu_model() -> str:
+    """The CPU's model name (``/proc/cpuinfo``), which decides the numeric kernels' speed."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "CPU model unknown"
+
+
+def _benchmarks(results: list[dict], total: float, render_s: float, threads: int, jobs: int = 1) -> None:
     """Replace the "## Training" section of docs/benchmarks.md (other sections untouched)."""
     from benchmarks.common import machine
     from relstudio.core.fileio import atomic_write_bytes
@@ -255,9 +271,11 @@ def _benchmarks(results: list[dict], total: float, render_s: float, threads: int
     path = ROOT / "docs" / "benchmarks.md"
     text = path.read_text() if path.exists() else "# Benchmarks\n"
     lines = ["## Training", "",
-             f"Measured by `make retrain` on {machine()}, {time.strftime('%Y-%m-%d %H:%M')} (end); load average at "
+             f"Measured by `make retrain` on {machine()} ({cpu_model()}), the families in {jobs} process"
+             f"{'es' if jobs > 1 else ''} side by side, {threads} torch thread{'s' if threads > 1 else ''} each, "
+             f"{time.strftime('%Y-%m-%d %H:%M')} (end); load average at "
              f"the end over 1 / 5 / 15 min: {' / '.join(f'{v:.1f}' for v in os.getloadavg())} (the retrain itself "
-             f"keeps about {threads} busy), so a load well above that means other jobs shared the cores.", "",
+             f"keeps about {threads * jobs} busy), so a load well above that means other jobs shared the cores.", "",
              "| family | clips | wall time (folds + shipped files) | across sources: top segment / top 1-s window / SUM |",
              "|---|---:|---:|---|"]
     for r in results:

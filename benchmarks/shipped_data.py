@@ -45,8 +45,8 @@ def family_dataset(name: str, data_dir: Path, render_dir: Path | None = None, *,
     spec = FAMILIES[name]
     if spec["sets"] == ("rendered",):
         ds = read_dataset(render_dir, classes=spec["classes"])
-        # the source is the soundfont family (group): FluidR3Mono re-cuts FluidR3's samples, so they go together
-        clips = [dataclasses.replace(c, source=c.group) for c in ds.clips]
+        # the source is the soundfont family: FluidR3Mono re-cuts FluidR3's samples, so they go together
+        clips = [dataclasses.replace(c, source=_font_source(c)) for c in ds.clips]
         for set_name, classes in [_set_classes(s, spec) for s in train_sets]:  # instr_*: other phrases
             extra = [c for c in read_dataset(Path(data_dir) / set_name).clips if c.label in classes]
             clips += [dataclasses.replace(c, source=_font_source(c), train_only=True) for c in extra]
@@ -69,6 +69,16 @@ def family_dataset(name: str, data_dir: Path, render_dir: Path | None = None, *,
         keep = set(extra_classes or spec["extras"])
         clips += [dataclasses.replace(c, train_only=True) for c in read_dataset(folder).clips if c.label in keep]
     return Dataset(Path(data_dir), "+".join(spec["sets"]), tuple(clips), tuple(spec["classes"]))
+
+
+def training_lanes(names: list[str], jobs: int) -> list[list[str]]:
+    """Families dealt into ``jobs`` lanes that ``make retrain`` trains side by side, the costliest first
+    (sound alone beside instrument + genre)."""
+    cost = {"sound": 3, "instrument": 2, "genre": 1}
+    lanes: list[list[str]] = [[] for _ in range(max(1, min(jobs, len(names))))]
+    for name in sorted(names, key=lambda n: -cost.get(n, 1)):
+        min(lanes, key=lambda lane: sum(cost.get(n, 1) for n in lane)).append(name)
+    return [lane for lane in lanes if lane]
 
 
 def _font_source(clip) -> str:

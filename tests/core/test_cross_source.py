@@ -37,6 +37,13 @@ def test_clip_decisions_follow_relevance_window_and_sum():
     assert got["top_window"] == 1 and got["sum"] == 1
 
 
+def test_clip_decisions_take_saturated_windows():
+    # nine segments at exactly 1.0 average to 1.0000000000000002 in float64: still a probability
+    probs = np.array([[1.0] * 12, [0.0] * 12])
+    assert np.convolve(probs[0], np.ones(9) / 9, mode="valid").max() > 1.0
+    assert clip_decisions(probs, window=9) == {"top_segment": 0, "top_window": 0, "sum": 0}
+
+
 def test_pooled_table_weights_folds_by_clips():
     class Rep:
         def __init__(self, clips, acc):

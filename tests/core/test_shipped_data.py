@@ -73,3 +73,30 @@ def test_a_train_set_can_bring_only_some_classes(tmp_path):
     assert sorted(c.group for c in ds.clips if c.train_only) == ["d2", "o2"]
     with pytest.raises(ValueError, match="tabla"):
         family_dataset("sound", tmp_path, train_sets=("main:tabla",))
+
+
+def test_rendered_instruments_split_by_phrase_and_hold_out_by_soundfont(tmp_path):
+    fonts = ("fluid-soundfont-gm", "fluidr3mono-gm-soundfont", "minuet-data", "timgm6mb-soundfont")
+    classes = ("clarinet", "flute", "guitar", "piano", "trumpet", "violin")
+    _write_set(tmp_path / "renders", [(c, f"{c}-phrase{i:03d}", pkg) for c in classes for i in range(5) for pkg in fonts])
+    ds = family_dataset("instrument", tmp_path, tmp_path / "renders")
+    assert {c.source for c in ds.clips} == {"fluidr3", "generaluser", "timgm6mb"}  # FluidR3Mono is FluidR3
+    from relstudio.core.training.cross_source import source_folds
+    from relstudio.core.training.split import split_dataset
+
+    assert sorted(sorted(f) for f in source_folds(ds, 3)) == [["fluidr3"], ["generaluser"], ["timgm6mb"]]
+    split = split_dataset(ds, val_fraction=0.2, test_fraction=0.0, seed=3)
+    val_clips = [ds.clips[i] for i in split.val]
+    for c in classes:  # validation: whole phrases in every soundfont; training: every soundfont of every class
+        val = {x.group for x in val_clips if x.label == c}
+        assert val and all(sum(x.group == g for x in val_clips) == len(fonts) for g in val)
+        assert {ds.clips[i].source for i in split.train if ds.clips[i].label == c} == {"fluidr3", "generaluser", "timgm6mb"}
+
+
+def test_retrain_deals_the_families_into_side_by_side_lanes():
+    from benchmarks.shipped_data import training_lanes as _lanes
+
+    assert _lanes(["sound", "instrument", "genre"], 2) == [["sound"], ["instrument", "genre"]]
+    assert _lanes(["sound", "instrument", "genre"], 1) == [["sound", "instrument", "genre"]]
+    assert _lanes(["genre"], 2) == [["genre"]]
+    assert sorted(map(sorted, _lanes(["sound", "instrument", "genre"], 3))) == [["genre"], ["instrument"], ["sound"]]

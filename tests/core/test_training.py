@@ -187,3 +187,29 @@ def test_checks_gain_invariance_and_segment_winners(trained, dataset):
     assert gain["clips"] == 2 and gain["segments"] > 10 and gain["same_winner"] >= 0.9
     seg = segment_winners(experts, [(clips[0], "tone"), (clips[1], "noise")], FRONTEND.sample_rate)
     assert 0.0 <= seg["right_winner"] <= 1.0 and seg["segments"] == gain["segments"]
+
+
+def test_weight_average_is_validated_kept_and_restored(prepared):
+    n_batches = -(-len(prepared.split.train) // TINY.batch_size)
+    config = TINY.replace(max_epochs=5, patience=100, average_epochs=5.0 / n_batches)  # decay 0.8 per batch
+    model = StackedExperts(FRONTEND, ExpertCNNConfig(config.filters, config.hidden), 3, seed=0)
+    weights = class_weights(prepared.features.labels, 3, "weights")
+    average = {k: v.detach().clone() for k, v in model.named_parameters()}  # the EMA, recomputed here
+    per_epoch = []
+
+    def record(p):
+        if p.metrics:  # after validation: the trained (not averaged) weights are back in the model
+            per_epoch.append({k: v.detach().clone() for k, v in average.items()})
+        elif "batch" in p.message:
+            for k, v in model.named_parameters():
+                average[k] = 0.8 * average[k] + 0.2 * v.detach()
+    result = run_task(fit(model, one_vs_all_loss(weights), prepared.features, prepared.split.train,
+                          prepared.split.val, config=config, names=list(prepared.classes)), record)
+    assert len(per_epoch) == result.epochs == 5
+    for k in range(3):
+        for name, p in model.named_parameters():  # each expert: the average of its best epoch
+            assert torch.allclose(p[k], per_epoch[result.best_epoch[k] - 1][name][k], atol=1e-6), name
+    raw = StackedExperts(FRONTEND, ExpertCNNConfig(config.filters, config.hidden), 3, seed=0)
+    run_task(fit(raw, one_vs_all_loss(weights), prepared.features, prepared.split.train, prepared.split.val,
+                 config=config.replace(average_epochs=0.0), names=list(prepared.classes)))
+    assert not all(torch.equal(a, b) for a, b in zip(raw.parameters(), model.parameters()))

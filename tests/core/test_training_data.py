@@ -196,6 +196,10 @@ def test_lowpass_augmentation_removes_only_the_high_bins():
     from relstudio.core.training.model_cards import config_text
 
     assert "lowpass" not in config_text(TrainingConfig.recommended().to_dict())  # off: not listed
+    assert "weights averaged over about 8 epochs" in config_text(TrainingConfig.recommended().to_dict())
+    assert "averaged" not in config_text(TrainingConfig().to_dict())
+    with pytest.raises(ParameterError):
+        TrainingConfig(average_epochs=-1.0)
     assert "lowpass_hz [2000.0, 2000.0]" in config_text(TrainingConfig(augment=aug).to_dict())
 
 

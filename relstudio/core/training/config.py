@@ -171,6 +171,7 @@ class TrainingConfig:
     batch_size: int = 100
     learning_rate: float = 1e-3
     weight_decay: float = 0.0
+    average_epochs: float = 0.0  # weights averaged (EMA) over about this many epochs (0: off); validated and kept
     val_fraction: float = 0.2
     test_fraction: float = 0.2
     balance: str = "weights"
@@ -195,6 +196,8 @@ class TrainingConfig:
             raise ParameterError(f"max_epochs, patience and batch_size must be ≥ 1, got {self}")
         if self.min_delta < 0 or self.learning_rate <= 0 or self.weight_decay < 0:
             raise ParameterError(f"min_delta ≥ 0, learning_rate > 0 and weight_decay ≥ 0 needed, got {self}")
+        if not 0.0 <= self.average_epochs <= 1000.0:
+            raise ParameterError(f"average_epochs must be in [0, 1000], got {self.average_epochs}")
         if not 0.0 <= self.val_fraction < 1.0 or not 0.0 <= self.test_fraction < 1.0:
             raise ParameterError(f"val_fraction and test_fraction must be in [0, 1), got "
                                  f"{self.val_fraction}, {self.test_fraction}")
@@ -221,8 +224,9 @@ class TrainingConfig:
 
     @classmethod
     def recommended(cls, **changes) -> "TrainingConfig":
-        """The wizard's recommended preset: the shipped experts' settings (full augmentation, negatives)."""
-        base = dict(max_epochs=150, patience=25, min_delta=0.0, batch_size=32, learning_rate=2e-3,
+        """The wizard's recommended preset: the shipped experts' settings (full augmentation, negatives,
+        weights averaged over about 8 epochs)."""
+        base = dict(max_epochs=150, patience=25, min_delta=0.0, batch_size=32, learning_rate=2e-3, average_epochs=8.0,
                     augment=AugmentConfig.recommended(), negatives=NegativeConfig())
         base.update(changes)
         return cls(**base)

@@ -99,6 +99,7 @@ def clip_decisions(probs: np.ndarray, window: int) -> dict:
     w = max(1, min(window, probs.shape[1]))
     kernel = np.ones(w) / w
     mean = np.stack([np.convolve(row, kernel, mode="valid") for row in probs])
+    mean = np.clip(mean, 0.0, 1.0)  # a window of saturated probabilities can round to 1 + 1e-16
     best = int(relevance(mean).argmax())
     return {"top_segment": int(probs[:, int(rel.argmax())].argmax()), "top_window": int(mean[:, best].argmax()),
             "sum": int(fuse(probs, "SUM").argmax())}

@@ -28,7 +28,8 @@ from relstudio.core.training.publish import publish_folder, slug
 
 PRESETS = {  # name → (description, the TrainingConfig constructor of that preset); the first is the default
     "recommended": ("Recommended (the shipped experts' settings): full augmentation, silence and noise negatives, "
-                    "lr 0.002, batches of 32, up to 150 epochs, patience 25", TrainingConfig.recommended),
+                    "lr 0.002, batches of 32, up to 150 epochs, patience 25, weights averaged over 8 epochs",
+                    TrainingConfig.recommended),
     "paper": ("Paper §3.1: Adam lr 0.001, batches of 100, up to 1000 epochs, patience 50, Δ 0.05",
               TrainingConfig.paper),
     "quick": ("Quick (the shipped models' settings): lr 0.002, batches of 32, up to 60 epochs, patience 15",
