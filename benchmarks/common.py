@@ -35,10 +35,21 @@ def kernels_in_force() -> str:
     return ", ".join(f"{k}={os.environ[k]}" for k in REPRODUCIBLE_KERNELS if k in os.environ) or "not pinned"
 
 
+def cpu_model() -> str:
+    """The CPU's model name (``/proc/cpuinfo``; ``platform.processor()`` elsewhere): it decides the kernels' speed."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "CPU model unknown"
+
+
 def machine() -> str:
     import torch
 
-    cpu = platform.processor() or platform.machine()
+    cpu = f"{cpu_model()} ({platform.machine()})"
     gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU"
     from relstudio.core.threads import machine_cores, pinned_threads
 

@@ -69,16 +69,23 @@ def fold_demo(folds: Path, *, family: str) -> dict:
     return out
 
 
-def with_settings(cfg, settings: str):
-    """``cfg`` with ``key=value,…`` changes of TrainingConfig or AugmentConfig fields (each field's own type)."""
-    train, augment = {}, {}
-    for key, value in (kv.split("=") for kv in settings.split(",") if kv):
-        target, owner = (augment, cfg.augment) if hasattr(cfg.augment, key) else (train, cfg)
-        if not hasattr(owner, key):
-            raise SystemExit(f"--set: {key} is no training or augmentation setting")
-        current = getattr(owner, key)
-        target[key] = (tuple(float(v) for v in value.split(":")) if isinstance(current, tuple)
+def typed_changes(text: str, *owners) -> list[dict]:
+    """``key=value,…`` split among ``owners`` (the first that has the field), each value of its field's type
+    (``a:b`` for a pair)."""
+    out = [{} for _ in owners]
+    for key, value in (kv.split("=") for kv in text.split(",") if kv):
+        k = next((i for i, o in enumerate(owners) if hasattr(o, key)), None)
+        if k is None:
+            raise SystemExit(f"{key} is no field of {', '.join(type(o).__name__ for o in owners)}")
+        current = getattr(owners[k], key)
+        out[k][key] = (tuple(float(v) for v in value.split(":")) if isinstance(current, tuple)
                        else type(current)(value))
+    return out
+
+
+def with_settings(cfg, settings: str):
+    """``cfg`` with ``key=value,…`` changes of TrainingConfig or AugmentConfig fields."""
+    augment, train = typed_changes(settings, cfg.augment, cfg)
     return cfg.replace(augment=dataclasses.replace(cfg.augment, **augment), **train)
 
 
@@ -133,9 +140,7 @@ def main(argv=None) -> int:
                         extra_classes=tuple(c for c in args.extra_classes.split(",") if c) or None,
                         train_sets=tuple(args.train_set))
     t0 = time.perf_counter()
-    changes = dict(kv.split("=") for kv in args.frontend.split(",") if kv)
-    default = FrontendConfig()
-    frontend = FrontendConfig(**{k: type(getattr(default, k))(v) for k, v in changes.items()})  # each field's type
+    frontend = FrontendConfig(**typed_changes(args.frontend, FrontendConfig())[0])
     prepared = run_task(prepare(ds, config=cfg, frontend=frontend, cache_folder=build / "features"))
     tag = args.tag or f"{args.family}{'-extras' if args.extras else ''}"
     folds = ROOT / "build" / "experiments" / tag

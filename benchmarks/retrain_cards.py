@@ -252,17 +252,6 @@ def publish(results: list[dict], *, out: Path, build: Path, quick: bool, total: 
         _benchmarks(results, total, render_s, threads, jobs)
 
 
-def cpu_model() -> str:
-    """The CPU's model name (``/proc/cpuinfo``), which decides the numeric kernels' speed."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "CPU model unknown"
-
-
 def _benchmarks(results: list[dict], total: float, render_s: float, threads: int, jobs: int = 1) -> None:
     """Replace the "## Training" section of docs/benchmarks.md (other sections untouched)."""
     from benchmarks.common import machine
@@ -271,7 +260,7 @@ def _benchmarks(results: list[dict], total: float, render_s: float, threads: int
     path = ROOT / "docs" / "benchmarks.md"
     text = path.read_text() if path.exists() else "# Benchmarks\n"
     lines = ["## Training", "",
-             f"Measured by `make retrain` on {machine()} ({cpu_model()}), the families in {jobs} process"
+             f"Measured by `make retrain` on {machine()}, the families in {jobs} process"
              f"{'es' if jobs > 1 else ''} side by side, {threads} torch thread{'s' if threads > 1 else ''} each, "
              f"{time.strftime('%Y-%m-%d %H:%M')} (end); load average at "
              f"the end over 1 / 5 / 15 min: {' / '.join(f'{v:.1f}' for v in os.getloadavg())} (the retrain itself "

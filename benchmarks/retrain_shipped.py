@@ -111,9 +111,16 @@ def demo_sections(genre_experts, sound_experts) -> dict:
     return out
 
 
-def run_family(name: str, data_dir: Path, render_dir: Path, build: Path, quick: bool, log) -> dict:
+def family_models(report, name: str):
+    """The experts and RELNET a family's training wrote (``report.models``), loaded."""
     from relstudio.core.experts.expert_file import load_expert
     from relstudio.core.experts.relnet_file import load_classifier
+
+    experts = [load_expert(report.models[f"{c} ({name})"]) for c in report.classes]
+    return experts, load_classifier(report.models["relnet"], experts=experts)
+
+
+def run_family(name: str, data_dir: Path, render_dir: Path, build: Path, quick: bool, log) -> dict:
     from relstudio.core.progress import run_task
     from relstudio.core.training.checks import gain_check
     from relstudio.core.training.cross_source import cross_source
@@ -139,8 +146,7 @@ def run_family(name: str, data_dir: Path, render_dir: Path, build: Path, quick: 
                             baselines=False, family=name, colours=FAMILIES[name]["colours"], cache_folder=features),
                       log)
     wall = time.perf_counter() - t0
-    experts = [load_expert(report.models[f"{c} ({name})"]) for c in report.classes]
-    relnet = load_classifier(report.models["relnet"], experts=experts)
+    experts, relnet = family_models(report, name)
     real = [c.path for c in ds.clips if not c.train_only]
     step = max(1, len(real) // 24)
     gain = gain_check(experts, real[::step], experts[0].info.frontend.sample_rate)
@@ -170,15 +176,6 @@ def _log(p):
     m = p.metrics
     if (m.get("epoch") and (m["epoch"] % 10 == 0 or not m.get("active"))) or "fold" in p.message:
         print(f"  {p.message[:160]}", flush=True)
-
-
-def _with_models(r: dict) -> dict:
-    from relstudio.core.experts.expert_file import load_expert
-    from relstudio.core.experts.relnet_file import load_classifier
-
-    report = r["report"]
-    experts = [load_expert(report.models[f"{c} ({r['name']})"]) for c in report.classes]
-    return dict(r, experts=experts, relnet=load_classifier(report.models["relnet"], experts=experts))
 
 
 def main(argv=None) -> int:
@@ -226,7 +223,8 @@ def main(argv=None) -> int:
         with ProcessPoolExecutor(len(lanes), mp_context=multiprocessing.get_context("spawn")) as pool:
             done = list(pool.map(_family_job, lanes, *[[a] * len(lanes) for a in job]))
     by_name = {r["name"]: r for lane in done for r in lane}
-    results = [_with_models(by_name[n]) for n in names]
+    results = [dict(r, **dict(zip(("experts", "relnet"), family_models(r["report"], r["name"]))))
+               for r in (by_name[n] for n in names)]
     sets = {r["name"]: r["experts"] for r in results}
     demo = demo_sections(sets.get("genre"), sets.get("sound"))
     publish(results, out=out, build=build, quick=args.quick, total=time.perf_counter() - t0, render_s=t_render,
