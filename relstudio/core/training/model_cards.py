@@ -87,13 +87,18 @@ def config_text(cfg: dict) -> str:
                        and not (k == "lowpass_hz" and not aug.get("lowpass_probability")))
     return (f"Adam lr {cfg['learning_rate']}, batch {cfg['batch_size']} clips, at most {cfg['max_epochs']} epochs, "
             f"early stopping on the validation loss (patience {cfg['patience']}, min. improvement {cfg['min_delta']}), "
-            f"{_averaged(cfg)}best epoch restored, class-balanced loss ({cfg['balance']}), seed {cfg['seed']}, "
+            f"{_repeats(cfg)}{_averaged(cfg)}best epoch restored, class-balanced loss ({cfg['balance']}), seed {cfg['seed']}, "
             f"filters {cfg['filters']}, hidden {cfg['hidden']}; augmentation: {active or 'none'}")
 
 
 def _averaged(cfg: dict) -> str:
     n = cfg.get("average_epochs", 0)
     return f"weights averaged over about {n:g} epochs (EMA, validated as averaged), " if n else ""
+
+
+def _repeats(cfg: dict) -> str:
+    n = cfg.get("epoch_repeats", 1)
+    return f"every clip {n} times an epoch, " if n and n > 1 else ""
 
 
 def family_markdown(f: dict) -> str:

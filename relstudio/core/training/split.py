@@ -133,3 +133,8 @@ def split_dataset(dataset, *, val_fraction: float = 0.2, test_fraction: float = 
         return s
     return Split(tuple(sorted([keep[i] for i in s.train] + extra)), tuple(keep[i] for i in s.val),
                  tuple(keep[i] for i in s.test), s.by, s.notes)
+
+
+def repeated(rows, times: int) -> tuple[int, ...]:
+    """Every row of ``rows`` ``times`` times in a row (``TrainingConfig.epoch_repeats``): an epoch's training rows."""
+    return tuple(int(r) for r in rows for _ in range(int(times)))
