@@ -59,9 +59,10 @@ EXTRAS = {"sound": 12}  # instrument: 6 variant-program phrases cost 0.08 (top 1
 # -0.028 / -0.031 against validation by groups — not adopted.
 # epoch_repeats=2 (every clip twice an epoch, 2026-12-02, AMD EPYC VM), sound seeds 0 / 1: 0.660 / 0.644 / 0.689 and
 # 0.689 / 0.689 / 0.710 against 0.566 / 0.592 / 0.623 and 0.597 / 0.627 / 0.656; genre 0.765 / 0.773 / 0.792 and
-# 0.751 / 0.773 / 0.794 against 0.671 / 0.692 / 0.737 and 0.684 / 0.724 / 0.755; instruments neutral (seeds 0 / 1
-# 0.756 / 0.769 / 0.767, 0.762 / 0.762 / 0.740), where balancing their soundfonts gained (docs/training.md) — the best measured yet, but it doubles the experts' time and
-# the retrain would pass its 20 minutes on that VM: first make the augmentation faster.
+# 0.751 / 0.773 / 0.794 against 0.671 / 0.692 / 0.737 and 0.684 / 0.724 / 0.755; instruments neutral (seeds 0 / 1:
+# 0.756 / 0.769 / 0.767, 0.762 / 0.762 / 0.740), where balancing their soundfonts gained (docs/training.md). The best
+# measured yet, but it doubles the experts' time and the retrain would pass its 20 minutes on that VM: first make the
+# augmentation faster.
 SETTINGS: dict = {}
 # Other data sets whose clips of the family's classes are train-only (never scored; a fold drops those that share a
 # package with its held-out clips). sound + main (klettres words, warzone2100 music, GrandOrgue notes, Hydrogen and

@@ -87,7 +87,8 @@ def config_text(cfg: dict) -> str:
                        and not (k == "lowpass_hz" and not aug.get("lowpass_probability")))
     return (f"Adam lr {cfg['learning_rate']}, batch {cfg['batch_size']} clips, at most {cfg['max_epochs']} epochs, "
             f"early stopping on the validation loss (patience {cfg['patience']}, min. improvement {cfg['min_delta']}), "
-            f"{_repeats(cfg)}{_averaged(cfg)}best epoch restored, class-balanced loss ({cfg['balance']}), seed {cfg['seed']}, "
+            f"{_repeats(cfg)}{_averaged(cfg)}best epoch restored, class-balanced loss ({cfg['balance']}), "
+            f"seed {cfg['seed']}, "
             f"filters {cfg['filters']}, hidden {cfg['hidden']}; augmentation: {active or 'none'}")
 
 
