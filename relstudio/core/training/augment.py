@@ -18,6 +18,9 @@ from relstudio.core.nets.expert_cnn import segment_mask
 from relstudio.core.training.config import AugmentConfig
 
 
+_DB_TO_LN = math.log(10.0) / 10.0  # 10^(dB/10) = exp(dB · _DB_TO_LN): exp is ~4× faster than pow on CPU
+
+
 def _uniform(shape, lo, hi, generator):
     return lo + (hi - lo) * torch.rand(shape, generator=generator)
 
@@ -86,15 +89,21 @@ def _lowpass(x, aug: AugmentConfig, frontend: FrontendConfig, generator):
 
 
 def _power_add(a, b):
-    return 10.0 * torch.log10(torch.pow(10.0, a / 10.0) + torch.pow(10.0, b / 10.0))
+    """dB of the summed powers, ``10·log10(10^(a/10) + 10^(b/10))``, as the larger plus a correction (one exp)."""
+    return torch.maximum(a, b) + 10.0 * torch.log10(1.0 + torch.exp(-(a - b).abs() * _DB_TO_LN))
 
 
 def _peak(x, valid, floor):
-    return torch.where(valid, x, torch.full_like(x, floor)).amax(dim=(1, 2), keepdim=True)
+    return torch.where(valid, x, floor).amax(dim=(1, 2), keepdim=True)
 
 
 def _reverb(x, valid, aug: AugmentConfig, frontend: FrontendConfig, generator):
-    """A synthetic room: each frame's power decays exponentially (RT60 in ``reverb_s``) into the next frames."""
+    """A synthetic room: each frame's power decays exponentially (RT60 in ``reverb_s``) into the next frames.
+
+    One batched matrix product per batch: frame ``t`` of the output sums
+    ``g(t - j)`` times the power of every earlier frame ``j`` (``g(0) = 1``,
+    ``g(k)`` = ``wet_db`` − 60 dB · k·hop / RT60 while k·hop < RT60).
+    """
     b, dev = x.shape[0], x.device
     use = torch.rand(b, generator=generator) < aug.reverb_probability
     rt60 = _uniform((b,), aug.reverb_s[0], aug.reverb_s[1], generator)
@@ -103,13 +112,16 @@ def _reverb(x, valid, aug: AugmentConfig, frontend: FrontendConfig, generator):
     if not len(pick):
         return x
     hop_s = frontend.hop_length / frontend.sample_rate
-    taps = min(int(math.ceil(float(rt60[pick].max()) / hop_s)), x.shape[2])
+    width = x.shape[2]
+    k = torch.arange(width, dtype=torch.float32)[None, :]
+    rt, wet = rt60[pick][:, None], wet_db[pick][:, None]
+    tail = torch.exp((wet - 60.0 * k * hop_s / rt) * _DB_TO_LN) * (k * hop_s < rt)
+    tail[:, 0] = 1.0  # (n, width): the gain of a frame k frames later
+    lag = torch.arange(width)[None, :] - torch.arange(width)[:, None]  # (from j, to t): t - j
+    kernel = torch.where(lag >= 0, tail[:, lag.clamp_min(0)], torch.zeros(()))  # (n, width, width)
     sel = _to(pick, dev)
-    power = torch.pow(10.0, x.index_select(0, sel) / 10.0) * valid.index_select(0, sel)
-    out = power.clone()
-    for k in range(1, taps):
-        g = torch.pow(10.0, (wet_db[pick] - 60.0 * k * hop_s / rt60[pick]) / 10.0) * (k * hop_s < rt60[pick])
-        out[:, :, k:] += _to(g, dev)[:, None, None] * power[:, :, :-k]
+    power = torch.exp(x.index_select(0, sel) * _DB_TO_LN) * valid.index_select(0, sel)
+    out = torch.bmm(power, _to(kernel, dev))
     x = x.clone()
     x[sel] = 10.0 * torch.log10(out.clamp_min(1e-30))
     return x
@@ -125,9 +137,36 @@ def _mix(x, valid, labels, aug: AugmentConfig, floor, generator):
     ok = (labels != labels[other]) & (labels >= 0) & (labels[other] >= 0)
     use = ok & (torch.rand(b, generator=generator) < aug.mix_probability)
     offset = _uniform((b, 1, 1), aug.mix_db[0], aug.mix_db[1], generator)
-    partner = torch.where(valid[other], x[other], torch.full_like(x, floor))
-    partner = partner - _peak(x[other], valid[other], floor) + _peak(x, valid, floor) + _to(offset, dev)
-    return torch.where(_to(use, dev)[:, None, None], _power_add(x, partner), x)
+    pick = torch.nonzero(use).flatten()
+    if not len(pick):
+        return x
+    sel, partner_sel = _to(pick, dev), _to(other[pick], dev)
+    mine, theirs = x.index_select(0, sel), x.index_select(0, partner_sel)
+    theirs_valid = valid.index_select(0, partner_sel)
+    partner = torch.where(theirs_valid, theirs, floor)
+    partner = (partner - _peak(theirs, theirs_valid, floor) + _peak(mine, valid.index_select(0, sel), floor)
+               + _to(offset[pick], dev))
+    x = x.clone()
+    x[sel] = _power_add(mine, partner)
+    return x
+
+
+def _noise(x, valid, aug: AugmentConfig, frontend: FrontendConfig, floor, generator):
+    """White, pink or brown noise ``noise_db`` below each clip's peak, for a random share of the batch."""
+    b, dev = x.shape[0], x.device
+    offset = _uniform((b, 1, 1), aug.noise_db[0], aug.noise_db[1], generator)
+    colour = torch.randint(0, 3, (b,), generator=generator)
+    use = torch.rand((b, 1, 1), generator=generator) < aug.noise_probability
+    pick = torch.nonzero(use.flatten()).flatten()
+    if not len(pick):
+        return x
+    sel = _to(pick, dev)
+    mine = x.index_select(0, sel)
+    level = _peak(mine, valid.index_select(0, sel), floor) + _to(
+        offset[pick] + _colour_curves(frontend)[colour[pick]][:, :, None], dev)
+    x = x.clone()
+    x[sel] = _power_add(mine, level)
+    return x
 
 
 def make_batch(db, n_frames, rows, frontend: FrontendConfig, *, augment: AugmentConfig | None = None,
@@ -148,15 +187,17 @@ def make_batch(db, n_frames, rows, frontend: FrontendConfig, *, augment: Augment
     rows = torch.as_tensor(rows, dtype=torch.long).cpu()
     lengths = n_frames.cpu().index_select(0, rows)
     floor = -frontend.top_db
-    src = db.index_select(0, _to(rows, dev))
+    sel = _to(rows, dev)
     if augment is None or not augment.active:
         width = int(lengths.max())
-        x = src[:, :, :width].float()
+        x = db[:, :, :width].index_select(0, sel).float()
     else:
         start, lengths = _crop_window(lengths, augment, frontend, generator)
         idx, lengths = _tempo_index(start, lengths, db.shape[-1], augment, generator)
-        width = idx.shape[1]
-        x = torch.gather(src, 2, _to(idx, dev)[:, None, :].expand(-1, src.shape[1], -1)).float()
+        width = idx.shape[1]  # read only the frames the batch uses (a clip's row can be minutes long)
+        n_clips, m, w = db.shape  # one flat index_select: faster than a gather or a 3-way index on CPU
+        at = (sel * (m * w))[:, None, None] + (torch.arange(m, device=dev) * w)[None, :, None] + _to(idx, dev)[:, None, :]
+        x = db.reshape(-1).index_select(0, at.reshape(-1)).view(len(rows), m, width).float()
         t = torch.arange(width, device=dev)
         valid = (t[None, :] < _to(lengths, dev)[:, None])[:, None, :]
         b, m = x.shape[0], x.shape[1]
@@ -175,21 +216,18 @@ def make_batch(db, n_frames, rows, frontend: FrontendConfig, *, augment: Augment
         if augment.mel_shift:
             shift = torch.randint(-augment.mel_shift, augment.mel_shift + 1, (b,), generator=generator)
             src_bin = (torch.arange(m)[None, :] - shift[:, None]).clamp(0, m - 1)
-            x = torch.gather(x, 1, _to(src_bin, dev)[:, :, None].expand(-1, -1, x.shape[2]))
+            bins = _to(torch.arange(b)[:, None] * m + src_bin, dev).reshape(-1)  # rows of the (B·M, T) view
+            x = x.reshape(b * m, width).index_select(0, bins).view(b, m, width)
         if augment.lowpass_probability:
             x = _lowpass(x, augment, frontend, generator)
-        x = torch.where(valid, x.clamp_min(floor), torch.full_like(x, floor))
+        x = torch.where(valid, x.clamp_min(floor), floor)
         if augment.reverb_probability:
             x = _reverb(x, valid, augment, frontend, generator)
         if augment.mix_probability:
             x = _mix(x, valid, labels, augment, floor, generator)
         if augment.noise_probability:
-            offset = _uniform((b, 1, 1), augment.noise_db[0], augment.noise_db[1], generator)
-            colour = torch.randint(0, 3, (b,), generator=generator)
-            use = torch.rand((b, 1, 1), generator=generator) < augment.noise_probability
-            level = _peak(x, valid, floor) + _to(offset + _colour_curves(frontend)[colour][:, :, None], dev)
-            x = torch.where(_to(use, dev), _power_add(x, level), x)
-        x = torch.where(valid, x.clamp_min(floor), torch.full_like(x, floor))
+            x = _noise(x, valid, augment, frontend, floor, generator)
+        x = torch.where(valid, x.clamp_min(floor), floor)
     feats = features_from_db(x, frontend)
     n_seg = frontend.n_segments(max(width, 1))
     lengths = _to(lengths, dev)

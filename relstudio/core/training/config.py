@@ -173,6 +173,7 @@ class TrainingConfig:
     weight_decay: float = 0.0
     average_epochs: float = 0.0  # weights averaged (EMA) over about this many epochs (0: off); validated and kept
     epoch_repeats: int = 1  # each epoch passes every training clip this many times, each time augmented anew
+    source_balance: int = 1  # a class's clips from its smaller sources repeated up to this many times an epoch
     val_fraction: float = 0.2
     test_fraction: float = 0.2
     balance: str = "weights"
@@ -197,9 +198,10 @@ class TrainingConfig:
             raise ParameterError(f"max_epochs, patience and batch_size must be ≥ 1, got {self}")
         if self.min_delta < 0 or self.learning_rate <= 0 or self.weight_decay < 0:
             raise ParameterError(f"min_delta ≥ 0, learning_rate > 0 and weight_decay ≥ 0 needed, got {self}")
-        if isinstance(self.epoch_repeats, bool) or not isinstance(self.epoch_repeats, int) \
-                or not 1 <= self.epoch_repeats <= 100:
-            raise ParameterError(f"epoch_repeats must be an integer in [1, 100], got {self.epoch_repeats!r}")
+        for name in ("epoch_repeats", "source_balance"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100:
+                raise ParameterError(f"{name} must be an integer in [1, 100], got {value!r}")
         if not 0.0 <= self.average_epochs <= 1000.0:
             raise ParameterError(f"average_epochs must be in [0, 1000], got {self.average_epochs}")
         if not 0.0 <= self.val_fraction < 1.0 or not 0.0 <= self.test_fraction < 1.0:

@@ -31,7 +31,6 @@ from relstudio.core.training.metrics import detector_scores
 from relstudio.core.training.negatives import with_negatives
 from relstudio.core.training.prepared import Prepared, prepare
 from relstudio.core.training.reports import TrainingReport, delete_quietly, licence_text
-from relstudio.core.training.split import repeated
 from relstudio.core.training.stacked import StackedExperts
 from relstudio.core.training.trainer import fit
 
@@ -108,7 +107,7 @@ def train_experts(dataset, *, out_dir, classes=None, config: TrainingConfig = Tr
     net = ExpertCNNConfig(config.filters, config.hidden, 2)
     model = StackedExperts(frontend, net, len(classes), seed=config.seed).to(dev)
     fs, split = prepared.features, prepared.split
-    train = repeated(split.train, config.epoch_repeats)  # the negatives too come epoch_repeats times as many
+    train = prepared.epoch_rows(split.train, config)  # the negatives are made from these rows: as many more
     fs_neg, train_rows, val_neg, neg_counts = with_negatives(fs, train, split.val, config.negatives, config.seed)
     weights = class_weights(fs_neg.labels.index_select(0, torch.as_tensor(train_rows, device=dev)), len(classes),
                             config.balance)

@@ -98,8 +98,9 @@ def _averaged(cfg: dict) -> str:
 
 
 def _repeats(cfg: dict) -> str:
-    n = cfg.get("epoch_repeats", 1)
-    return f"every clip {n} times an epoch, " if n and n > 1 else ""
+    n, cap = cfg.get("epoch_repeats", 1), cfg.get("source_balance", 1)
+    balance = f"each class's smaller sources repeated up to {cap}× an epoch, " if cap and cap > 1 else ""
+    return balance + (f"every clip {n} times an epoch, " if n and n > 1 else "")
 
 
 def family_markdown(f: dict) -> str:

@@ -10,7 +10,7 @@ from relstudio.core.training.config import TrainingConfig
 from relstudio.core.training.dataset import Dataset, read_dataset, select_classes
 from relstudio.core.training.feature_cache import FeatureSet, extract_features
 from relstudio.core.training.scan import split_counts
-from relstudio.core.training.split import Split, split_dataset
+from relstudio.core.training.split import Split, repeated, source_balanced, split_dataset
 
 
 @dataclass(frozen=True, eq=False)
@@ -28,6 +28,13 @@ class Prepared:
 
     def clip_names(self, rows) -> list[str]:
         return [self.dataset.relative(self.dataset.clips[r]) for r in rows]
+
+    def epoch_rows(self, rows, config: TrainingConfig) -> tuple[int, ...]:
+        """An epoch's training rows: ``rows`` balanced across each class's sources
+        (``config.source_balance``), then every row ``config.epoch_repeats`` times."""
+        labels = self.features.labels.cpu().tolist()
+        sources = [self.dataset.clips[c].source_key for c in self.features.clip_index]
+        return repeated(source_balanced(rows, labels, sources, config.source_balance), config.epoch_repeats)
 
     def data_summary(self) -> dict:
         """The data part of every model file's metadata (counts, groups, split, held-out clips)."""

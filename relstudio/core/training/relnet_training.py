@@ -26,7 +26,7 @@ from relstudio.core.training.config import TrainingConfig
 from relstudio.core.training.metrics import accuracy, map_at_k
 from relstudio.core.training.prepared import Prepared, prepare
 from relstudio.core.training.reports import TrainingReport, delete_quietly, licence_text
-from relstudio.core.training.split import Split, repeated, split_indices
+from relstudio.core.training.split import Split, split_indices
 from relstudio.core.training.trainer import fit
 
 
@@ -118,7 +118,7 @@ def train_classifiers(dataset, *, out_dir, experts=(), kinds=(RELNET,), classes=
                             unreadable=[list(u) for u in prepared.unreadable], notes=list(split.notes) + notes)
     report.seconds["features"] = time.perf_counter() - t0
     n_classes = len(prepared.classes)
-    train = repeated(split.train, config.epoch_repeats)
+    train = prepared.epoch_rows(split.train, config)
     counts = torch.bincount(fs.labels.index_select(0, torch.as_tensor(train, device=dev)), minlength=n_classes)
     weights = (counts.sum() / (n_classes * counts.clamp_min(1).float())) if config.balance == "weights" \
         else torch.ones(n_classes, device=dev)

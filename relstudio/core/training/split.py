@@ -138,3 +138,24 @@ def split_dataset(dataset, *, val_fraction: float = 0.2, test_fraction: float = 
 def repeated(rows, times: int) -> tuple[int, ...]:
     """Every row of ``rows`` ``times`` times in a row (``TrainingConfig.epoch_repeats``): an epoch's training rows."""
     return tuple(int(r) for r in rows for _ in range(int(times)))
+
+
+def source_balanced(rows, labels, sources, cap: int) -> tuple[int, ...]:
+    """Each row ``min(cap, max(1, round(n_max / n_s)))`` times in a row (``TrainingConfig.source_balance``).
+
+    ``n_s`` counts the rows of the row's class from its source (``labels`` and
+    ``sources`` are indexed by row) and ``n_max`` that class's largest source, so
+    a class heard mostly through one package or soundfont hears its others about
+    as often, up to ``cap`` times. ``cap`` 1 returns ``rows`` as they are.
+    """
+    rows = [int(r) for r in rows]
+    if cap <= 1:
+        return tuple(rows)
+    per_source = defaultdict(int)
+    for r in rows:
+        per_source[(labels[r], sources[r])] += 1
+    largest = defaultdict(int)
+    for (label, _), n in per_source.items():
+        largest[label] = max(largest[label], n)
+    times = {key: min(cap, max(1, int(round(largest[key[0]] / n)))) for key, n in per_source.items()}
+    return tuple(r for r in rows for _ in range(times[(labels[r], sources[r])]))
