@@ -195,8 +195,9 @@ def make_batch(db, n_frames, rows, frontend: FrontendConfig, *, augment: Augment
         start, lengths = _crop_window(lengths, augment, frontend, generator)
         idx, lengths = _tempo_index(start, lengths, db.shape[-1], augment, generator)
         width = idx.shape[1]  # read only the frames the batch uses (a clip's row can be minutes long)
-        n_clips, m, w = db.shape  # one flat index_select: faster than a gather or a 3-way index on CPU
-        at = (sel * (m * w))[:, None, None] + (torch.arange(m, device=dev) * w)[None, :, None] + _to(idx, dev)[:, None, :]
+        m, w = db.shape[1], db.shape[2]  # one flat index_select: faster than a gather or a 3-way index on CPU
+        at = ((sel * (m * w))[:, None, None] + (torch.arange(m, device=dev) * w)[None, :, None]
+              + _to(idx, dev)[:, None, :])
         x = db.reshape(-1).index_select(0, at.reshape(-1)).view(len(rows), m, width).float()
         t = torch.arange(width, device=dev)
         valid = (t[None, :] < _to(lengths, dev)[:, None])[:, None, :]
