@@ -71,7 +71,9 @@ def test_autosave_is_offered_after_a_crash(qtbot, library, cache, tmp_path, open
     w.doc.review.mark(4, "beta", False)
     written = w.files.unsaved.autosave()
     assert written == recovery_path() and "beta" in written.read_text()
-    # the process dies here: no closeEvent, the recovery file stays
+    # the process dies here: no closeEvent, the recovery file stays, and no more autosaves (its 60-s timer
+    # could otherwise write a new recovery file while the next window runs, as on a loaded machine)
+    w.files.unsaved.timer.stop()
     again = make_window(qtbot, library, cache, tmp_path / "next")
     try:
         qtbot.waitUntil(lambda: bool(again.dialogs.notes))  # offered once the window is up; nothing waits on it
@@ -92,6 +94,7 @@ def test_autosave_is_offered_after_a_crash(qtbot, library, cache, tmp_path, open
 def test_a_recovery_left_unanswered_is_offered_again_and_discard_drops_it(qtbot, library, cache, tmp_path, opened):
     opened.doc.review.mark(4, "gamma", True)
     opened.files.unsaved.autosave()
+    opened.files.unsaved.timer.stop()  # the process dies: no more autosaves
     for attempt in ("close", "discard"):
         again = make_window(qtbot, library, cache, tmp_path / attempt)
         try:
