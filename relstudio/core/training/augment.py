@@ -122,9 +122,7 @@ def _reverb(x, valid, aug: AugmentConfig, frontend: FrontendConfig, generator):
     sel = _to(pick, dev)
     power = torch.exp(x.index_select(0, sel) * _DB_TO_LN) * valid.index_select(0, sel)
     out = torch.bmm(power, _to(kernel, dev))
-    x = x.clone()
-    x[sel] = 10.0 * torch.log10(out.clamp_min(1e-30))
-    return x
+    return x.index_copy(0, sel, 10.0 * torch.log10(out.clamp_min(1e-30)))
 
 
 def _mix(x, valid, labels, aug: AugmentConfig, floor, generator):
@@ -146,9 +144,7 @@ def _mix(x, valid, labels, aug: AugmentConfig, floor, generator):
     partner = torch.where(theirs_valid, theirs, floor)
     partner = (partner - _peak(theirs, theirs_valid, floor) + _peak(mine, valid.index_select(0, sel), floor)
                + _to(offset[pick], dev))
-    x = x.clone()
-    x[sel] = _power_add(mine, partner)
-    return x
+    return x.index_copy(0, sel, _power_add(mine, partner))
 
 
 def _noise(x, valid, aug: AugmentConfig, frontend: FrontendConfig, floor, generator):
@@ -156,17 +152,15 @@ def _noise(x, valid, aug: AugmentConfig, frontend: FrontendConfig, floor, genera
     b, dev = x.shape[0], x.device
     offset = _uniform((b, 1, 1), aug.noise_db[0], aug.noise_db[1], generator)
     colour = torch.randint(0, 3, (b,), generator=generator)
-    use = torch.rand((b, 1, 1), generator=generator) < aug.noise_probability
-    pick = torch.nonzero(use.flatten()).flatten()
+    use = torch.rand(b, generator=generator) < aug.noise_probability
+    pick = torch.nonzero(use).flatten()
     if not len(pick):
         return x
     sel = _to(pick, dev)
     mine = x.index_select(0, sel)
     level = _peak(mine, valid.index_select(0, sel), floor) + _to(
         offset[pick] + _colour_curves(frontend)[colour[pick]][:, :, None], dev)
-    x = x.clone()
-    x[sel] = _power_add(mine, level)
-    return x
+    return x.index_copy(0, sel, _power_add(mine, level))
 
 
 def make_batch(db, n_frames, rows, frontend: FrontendConfig, *, augment: AugmentConfig | None = None,

@@ -87,7 +87,7 @@ def config_text(cfg: dict) -> str:
                        and not (k == "lowpass_hz" and not aug.get("lowpass_probability")))
     return (f"Adam lr {cfg['learning_rate']}, batch {cfg['batch_size']} clips, at most {cfg['max_epochs']} epochs, "
             f"early stopping on the validation loss (patience {cfg['patience']}, min. improvement {cfg['min_delta']}), "
-            f"{_repeats(cfg)}{_averaged(cfg)}best epoch restored, class-balanced loss ({cfg['balance']}), "
+            f"{_epoch_rows_text(cfg)}{_averaged(cfg)}best epoch restored, class-balanced loss ({cfg['balance']}), "
             f"seed {cfg['seed']}, "
             f"filters {cfg['filters']}, hidden {cfg['hidden']}; augmentation: {active or 'none'}")
 
@@ -97,7 +97,7 @@ def _averaged(cfg: dict) -> str:
     return f"weights averaged over about {n:g} epochs (EMA, validated as averaged), " if n else ""
 
 
-def _repeats(cfg: dict) -> str:
+def _epoch_rows_text(cfg: dict) -> str:
     n, cap = cfg.get("epoch_repeats", 1), cfg.get("source_balance", 1)
     balance = f"each class's smaller sources repeated up to {cap}× an epoch, " if cap and cap > 1 else ""
     return balance + (f"every clip {n} times an epoch, " if n and n > 1 else "")
