@@ -100,3 +100,30 @@ def test_retrain_deals_the_families_into_side_by_side_lanes():
     assert _lanes(["sound", "instrument", "genre"], 1) == [["sound", "instrument", "genre"]]
     assert _lanes(["genre"], 2) == [["genre"]]
     assert sorted(map(sorted, _lanes(["sound", "instrument", "genre"], 3))) == [["genre"], ["instrument"], ["sound"]]
+
+
+@pytest.mark.parametrize("family", ["sound", "genre", "instrument"])
+def test_shipped_experts_record_the_retrain_settings(family):
+    """Every shipped expert of ``family`` was trained with what ``make retrain`` sets for it now
+    (``SETTINGS``: TrainingConfig and AugmentConfig fields), so a changed setting without a retrain fails."""
+    from benchmarks.retrain_shipped import configs, family_config
+    from relstudio.core.experts.expert_file import load_expert
+    from relstudio.core.paths import shipped_experts_dir
+
+    cfg = family_config(configs(False)[0], family)
+    files = sorted(shipped_experts_dir().glob(f"{family}-*.expert.safetensors"))
+    assert files
+    for path in files:
+        training = load_expert(path).info.meta["training"]
+        assert training["augment"] == cfg.augment.to_dict(), path.name
+        assert (training["epoch_repeats"], training["source_balance"]) == (cfg.epoch_repeats, cfg.source_balance)
+
+
+def test_family_config_splits_training_and_augmentation_fields(monkeypatch):
+    import benchmarks.retrain_shipped as rs
+
+    monkeypatch.setitem(rs.SETTINGS, "probe", dict(epoch_repeats=4, lowpass_probability=0.25, reverb_s=(0.5, 2.0)))
+    base = rs.configs(False)[0]
+    cfg = rs.family_config(base, "probe")
+    assert cfg.epoch_repeats == 4 and cfg.augment.lowpass_probability == 0.25 and cfg.augment.reverb_s == (0.5, 2.0)
+    assert cfg.augment.tilt_db == base.augment.tilt_db and rs.family_config(base, "none") == base
