@@ -102,8 +102,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--family", default="sound")
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data"))
-    parser.add_argument("--extras", type=int, nargs="?", const=12, default=0,
-                        help="add the family's train-only renders (phrases per class and soundfont, default 12)")
+    parser.add_argument("--extras", type=int, nargs="?", const=24, default=0,
+                        help="add the family's train-only renders (phrases per class and soundfont, default 24)")
     parser.add_argument("--extra-classes", default="", help="only these classes' renders (comma-separated)")
     parser.add_argument("--train-set", action="append", default=[],
                         help="a data set whose clips are train-only: main, or main:drums,organ (repeat for more)")

@@ -138,16 +138,20 @@ def open_stage(out: Path, stamp: str, *, what: str) -> Path | None:
     missing = missing_tools()
     if missing:
         raise RuntimeError(f"cannot render {what}, missing: {', '.join(missing)} (apt-get install them)")
-    stage = out.with_name(out.name + ".partial")
-    shutil.rmtree(stage, ignore_errors=True)
-    return stage
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # A folder of this process's own: two runs rendering the same set at once (two experiments side by side) must
+    # not write into, or publish, each other's half-written stage.
+    return Path(tempfile.mkdtemp(prefix=out.name + ".partial-", dir=out.parent))
 
 
 def publish_stage(stage: Path, out: Path, *, rows: list[str], stamp: str) -> Path:
     """Write the staged set's manifest and stamp, then put the staged folder in place of ``out``."""
     (stage / "manifest.csv").write_text("\n".join(rows) + "\n")
     (stage / "stamp.json").write_text(stamp)
-    shutil.rmtree(out, ignore_errors=True)
+    if out.exists():  # moved aside first, so the set in place is never a half-deleted folder
+        old = Path(tempfile.mkdtemp(prefix=out.name + ".old-", dir=out.parent))
+        out.rename(old / "set")
+        shutil.rmtree(old, ignore_errors=True)
     stage.rename(out)
     return out
 

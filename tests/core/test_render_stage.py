@@ -1,0 +1,30 @@
+"""The render caches' staging (benchmarks/render_instruments.py): a stage per run, published whole."""
+
+from __future__ import annotations
+
+import benchmarks.render_instruments as ri
+
+
+def _stage(out, monkeypatch, stamp="s1"):
+    monkeypatch.setattr(ri, "missing_tools", lambda: [])
+    return ri.open_stage(out, stamp, what="test set")
+
+
+def test_two_runs_get_their_own_stage_and_the_last_publish_wins(tmp_path, monkeypatch):
+    out = tmp_path / "cache" / "extras"
+    a, b = _stage(out, monkeypatch), _stage(out, monkeypatch)
+    assert a != b and a.is_dir() and b.is_dir()
+    (a / "x.txt").write_text("a")
+    (b / "x.txt").write_text("b")
+    ri.publish_stage(a, out, rows=["h"], stamp="s1")
+    assert (b / "x.txt").read_text() == "b"  # publishing one run leaves the other's stage alone
+    ri.publish_stage(b, out, rows=["h"], stamp="s1")
+    assert (out / "x.txt").read_text() == "b" and (out / "stamp.json").read_text() == "s1"
+    assert sorted(p.name for p in out.parent.iterdir()) == ["extras"]  # no stage or old set left behind
+
+
+def test_a_published_set_with_the_same_stamp_is_reused(tmp_path, monkeypatch):
+    out = tmp_path / "extras"
+    ri.publish_stage(_stage(out, monkeypatch), out, rows=["h"], stamp="s1")
+    assert _stage(out, monkeypatch, "s1") is None
+    assert _stage(out, monkeypatch, "s2") is not None
