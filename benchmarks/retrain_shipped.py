@@ -52,6 +52,7 @@ TABLE1 = ("sound",)  # families whose folds also train RELNET / CONVNET / CONV-K
 # sound, 24 phrases instead of 12 (2026-12-03, with the rooms and low-pass of SETTINGS; seeds 0 / 1): 0.696 / 0.703 /
 # 0.764 and 0.646 / 0.724 / 0.767 against 0.663 / 0.684 / 0.710 and 0.660 / 0.677 / 0.717; organ recall (SUM)
 # 0.68 / 0.67 against 0.38 / 0.45, drums 0.72 / 0.70 against 0.56 / 0.59. Training takes about 20 % longer.
+# 36 phrases: 0.623 / 0.700 / 0.759 and 0.698 / 0.719 / 0.771 (no further gain, about 15 % longer again).
 EXTRAS = {"sound": 24}  # instrument: 6 variant-program phrases cost 0.08 (top 1-s window), not adopted; again with
 # the weight averaging and phrase groups (2026-12-02, seeds 0 / 1): 0.708 / 0.758 / 0.756 and 0.754 / 0.765 / 0.750
 # against 0.754 / 0.775 / 0.760 and 0.760 / 0.746 / 0.738 without them (piano recall 0.40 / 0.45 vs 0.39 / 0.35).
