@@ -85,14 +85,17 @@ def typed_changes(text: str, *owners) -> list[dict]:
 
 def with_settings(cfg, settings: str):
     """``cfg`` with ``key=value,…`` changes of TrainingConfig or AugmentConfig fields."""
+    from benchmarks.retrain_shipped import with_changes
+
     augment, train = typed_changes(settings, cfg.augment, cfg)
-    return cfg.replace(augment=dataclasses.replace(cfg.augment, **augment), **train)
+    return with_changes(cfg, {**augment, **train})
 
 
 def main(argv=None) -> int:
     from benchmarks.retrain_shipped import FOLDS, configs
     from benchmarks.shipped_data import family_dataset
     from benchmarks.render_instruments import default_out
+    from benchmarks.sound_renders import CLIPS
     from relstudio.core.frontend import FrontendConfig
     from relstudio.core.progress import run_task
     from relstudio.core.threads import pin_threads
@@ -102,8 +105,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--family", default="sound")
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data"))
-    parser.add_argument("--extras", type=int, nargs="?", const=24, default=0,
-                        help="add the family's train-only renders (phrases per class and soundfont, default 24)")
+    parser.add_argument("--extras", type=int, nargs="?", const=CLIPS, default=0,
+                        help=f"add the family's train-only renders (phrases per class and soundfont, default {CLIPS})")
     parser.add_argument("--extra-classes", default="", help="only these classes' renders (comma-separated)")
     parser.add_argument("--train-set", action="append", default=[],
                         help="a data set whose clips are train-only: main, or main:drums,organ (repeat for more)")

@@ -44,6 +44,7 @@ from benchmarks.common import pin_kernels  # noqa: E402
 pin_kernels()  # before torch is imported (benchmarks.common imports it only inside functions)
 
 from benchmarks.shipped_data import FAMILIES, family_dataset, training_lanes  # noqa: E402
+from benchmarks.sound_renders import CLIPS as SOUND_RENDER_CLIPS  # noqa: E402
 
 FOLDS = {"sound": 3, "genre": 3, "instrument": 3}  # instruments: FluidR3 (+Mono), GeneralUser, TimGM6mb
 TABLE1 = ("sound",)  # families whose folds also train RELNET / CONVNET / CONV-KONG (CPU budget)
@@ -53,7 +54,7 @@ TABLE1 = ("sound",)  # families whose folds also train RELNET / CONVNET / CONV-K
 # 0.764 and 0.646 / 0.724 / 0.767 against 0.663 / 0.684 / 0.710 and 0.660 / 0.677 / 0.717; organ recall (SUM)
 # 0.68 / 0.67 against 0.38 / 0.45, drums 0.72 / 0.70 against 0.56 / 0.59. Training takes about 20 % longer.
 # 36 phrases: 0.623 / 0.700 / 0.759 and 0.698 / 0.719 / 0.771 (no further gain, about 15 % longer again).
-EXTRAS = {"sound": 24}  # instrument: 6 variant-program phrases cost 0.08 (top 1-s window), not adopted; again with
+EXTRAS = {"sound": SOUND_RENDER_CLIPS}  # instrument: 6 variant-program phrases cost 0.08 (top 1-s window), not adopted; again with
 # the weight averaging and phrase groups (2026-12-02, seeds 0 / 1): 0.708 / 0.758 / 0.756 and 0.754 / 0.765 / 0.750
 # against 0.754 / 0.775 / 0.760 and 0.760 / 0.746 / 0.738 without them (piano recall 0.40 / 0.45 vs 0.39 / 0.35).
 # genre: generated electronic / metal / orchestral phrases (benchmarks/genre_phrases.py), 12 or 24 per class and
@@ -107,11 +108,16 @@ def configs(quick: bool):
     return experts, classifiers
 
 
-def family_config(cfg, name: str):
-    """``cfg`` with ``SETTINGS[name]``: fields of TrainingConfig, or of its AugmentConfig."""
-    changes = dict(SETTINGS.get(name, {}))
+def with_changes(cfg, changes: dict):
+    """``cfg`` with ``changes``: fields of its AugmentConfig where it has them, else of TrainingConfig."""
+    changes = dict(changes)
     augment = {k: changes.pop(k) for k in list(changes) if hasattr(cfg.augment, k)}
     return cfg.replace(augment=dataclasses.replace(cfg.augment, **augment), **changes)
+
+
+def family_config(cfg, name: str):
+    """``cfg`` with ``SETTINGS[name]`` (the experts' changes for family ``name``)."""
+    return with_changes(cfg, SETTINGS.get(name, {}))
 
 
 def demo_sections(genre_experts, sound_experts) -> dict:

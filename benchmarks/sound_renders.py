@@ -38,7 +38,7 @@ from benchmarks.sound_phrases import drum_phrase, midi_file, organ_phrase  # noq
 
 GENERATORS = {"drums": drum_phrase, "organ": organ_phrase}
 LENGTH_S, GAP_S = 5.0, 1.0
-CLIPS = 24  # phrases per class and soundfont: 2 × 4 × 24 = 192 clips (make retrain's EXTRAS["sound"])
+CLIPS = 24  # phrases per class and soundfont: 2 × 4 × 24 = 192 clips (make retrain's too: its EXTRAS["sound"])
 VERSION = 2
 PEAK = 10 ** (-1 / 20)
 # FluidR3Mono re-cuts FluidR3's samples: a clip of either names both packages, so holding out one drops both.
