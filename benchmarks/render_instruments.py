@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -139,13 +140,46 @@ def open_stage(out: Path, stamp: str, *, what: str) -> Path | None:
     if missing:
         raise RuntimeError(f"cannot render {what}, missing: {', '.join(missing)} (apt-get install them)")
     out.parent.mkdir(parents=True, exist_ok=True)
+    remove_dead_stages(out)
     # A folder of this process's own: two runs rendering the same set at once (two experiments side by side) must
     # not write into, or publish, each other's half-written stage.
-    return Path(tempfile.mkdtemp(prefix=out.name + ".partial-", dir=out.parent))
+    stage = Path(tempfile.mkdtemp(prefix=out.name + ".partial-", dir=out.parent))
+    (stage / OWNER).write_text(f"{socket.gethostname()} {os.getpid()}")
+    return stage
+
+
+OWNER = "owner.txt"  # in a stage: the host and process id rendering into it (removed when published)
+
+
+def remove_dead_stages(out: Path) -> list[Path]:
+    """Remove the stages beside ``out`` left by runs that were killed: their owner is a process of this
+    host that no longer exists. A live run's stage, or one of another host (a shared cache), stays."""
+    removed = []
+    for stage in out.parent.glob(out.name + ".partial-*"):
+        try:
+            host, pid = (stage / OWNER).read_text().split()
+            if host != socket.gethostname() or _alive(int(pid)):
+                continue
+        except (OSError, ValueError):  # no owner written yet (just made), or not ours to judge
+            continue
+        shutil.rmtree(stage, ignore_errors=True)
+        removed.append(stage)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def publish_stage(stage: Path, out: Path, *, rows: list[str], stamp: str) -> Path:
     """Write the staged set's manifest and stamp, then put the staged folder in place of ``out``."""
+    (stage / OWNER).unlink(missing_ok=True)
     (stage / "manifest.csv").write_text("\n".join(rows) + "\n")
     (stage / "stamp.json").write_text(stamp)
     if out.exists():  # moved aside first, so the set in place is never a half-deleted folder

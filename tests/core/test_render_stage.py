@@ -28,3 +28,20 @@ def test_a_published_set_with_the_same_stamp_is_reused(tmp_path, monkeypatch):
     ri.publish_stage(_stage(out, monkeypatch), out, rows=["h"], stamp="s1")
     assert _stage(out, monkeypatch, "s1") is None
     assert _stage(out, monkeypatch, "s2") is not None
+
+
+def test_a_killed_runs_stage_is_removed_by_the_next_run_a_live_ones_stays(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    out = tmp_path / "extras"
+    live, dead = _stage(out, monkeypatch), _stage(out, monkeypatch)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    host = (live / ri.OWNER).read_text().split()[0]
+    (dead / ri.OWNER).write_text(f"{host} {int(gone.stdout)}")  # a process that has exited
+    other = _stage(out, monkeypatch)
+    (other / ri.OWNER).write_text(f"another-host {int(gone.stdout)}")  # not this host's to judge
+    fresh = _stage(out, monkeypatch)
+    assert not dead.exists() and live.is_dir() and other.is_dir() and fresh.is_dir()
+    ri.publish_stage(fresh, out, rows=["h"], stamp="s1")
+    assert not (out / ri.OWNER).exists()

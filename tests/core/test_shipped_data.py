@@ -127,3 +127,16 @@ def test_family_config_splits_training_and_augmentation_fields(monkeypatch):
     cfg = rs.family_config(base, "probe")
     assert cfg.epoch_repeats == 4 and cfg.augment.lowpass_probability == 0.25 and cfg.augment.reverb_s == (0.5, 2.0)
     assert cfg.augment.tilt_db == base.augment.tilt_db and rs.family_config(base, "none") == base
+
+
+def test_a_retrain_worker_stops_when_its_parent_is_gone():
+    import os
+
+    from benchmarks.retrain_shipped import _orphan_guard
+
+    seen = []
+    _orphan_guard(seen.append, os.getppid())("progress")
+    assert seen == ["progress"]
+    with pytest.raises(SystemExit, match="parent process"):
+        _orphan_guard(seen.append, os.getppid() + 1)("progress")
+    assert seen == ["progress"]  # nothing logged after the parent went

@@ -213,3 +213,33 @@ def test_weight_average_is_validated_kept_and_restored(prepared):
     run_task(fit(raw, one_vs_all_loss(weights), prepared.features, prepared.split.train, prepared.split.val,
                  config=config.replace(average_epochs=0.0), names=list(prepared.classes)))
     assert not all(torch.equal(a, b) for a, b in zip(raw.parameters(), model.parameters()))
+
+
+def test_cosine_schedule_lowers_the_rate_every_batch_to_zero(prepared, monkeypatch):
+    from relstudio.core.training import trainer
+    from relstudio.core.training.config import TrainingConfig
+    from relstudio.core.errors import ParameterError
+
+    rates = []
+
+    class RecordingAdam(torch.optim.Adam):
+        def step(self, closure=None):
+            rates.append(self.param_groups[0]["lr"])
+            return super().step(closure)
+
+    monkeypatch.setattr(trainer.torch.optim, "Adam", RecordingAdam)
+    config = TINY.replace(max_epochs=4, patience=100, lr_schedule="cosine")
+    n_batches = -(-len(prepared.split.train) // config.batch_size)
+    model = StackedExperts(FRONTEND, ExpertCNNConfig(config.filters, config.hidden), 3, seed=0)
+    weights = class_weights(prepared.features.labels, 3, "weights")
+    run_task(fit(model, one_vs_all_loss(weights), prepared.features, prepared.split.train, prepared.split.val,
+                 config=config, names=list(prepared.classes)))
+    total = 4 * n_batches
+    assert len(rates) == total and rates[0] == config.learning_rate
+    assert all(b < a for a, b in zip(rates, rates[1:]))
+    assert rates[total // 2] == pytest.approx(config.learning_rate * 0.5 * (1 + np.cos(np.pi * (total // 2) / total)))
+    assert rates[-1] < 0.05 * config.learning_rate
+    assert trainer.learning_rate(TINY, 7, 10) == TINY.learning_rate  # constant by default
+    with pytest.raises(ParameterError, match="lr_schedule"):
+        TrainingConfig(lr_schedule="linear")
+

@@ -197,6 +197,8 @@ def test_lowpass_augmentation_removes_only_the_high_bins():
 
     assert "lowpass" not in config_text(TrainingConfig.recommended().to_dict())  # off: not listed
     assert "weights averaged over about 8 epochs" in config_text(TrainingConfig.recommended().to_dict())
+    assert "cosine" not in config_text(TrainingConfig.recommended().to_dict())
+    assert "lr 0.002 falling along half a cosine" in config_text(TrainingConfig.recommended(lr_schedule="cosine").to_dict())
     assert "averaged" not in config_text(TrainingConfig().to_dict())
     with pytest.raises(ParameterError):
         TrainingConfig(average_epochs=-1.0)

@@ -115,6 +115,7 @@ class AugmentConfig:
 
 
 AUGMENT_PRESETS = ("none", "light", "recommended")
+LR_SCHEDULES = ("constant", "cosine")
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,7 @@ class TrainingConfig:
     learning_rate: float = 1e-3
     weight_decay: float = 0.0
     average_epochs: float = 0.0  # weights averaged (EMA) over about this many epochs (0: off); validated and kept
+    lr_schedule: str = "constant"  # or "cosine": the rate falls along half a cosine to 0 at max_epochs' last batch
     epoch_repeats: int = 1  # each epoch passes every training clip this many times, each time augmented anew
     source_balance: int = 1  # a class's clips from its smaller sources repeated up to this many times an epoch
     val_fraction: float = 0.2
@@ -211,6 +213,8 @@ class TrainingConfig:
             raise ParameterError("val_fraction + test_fraction leaves too few training clips")
         if self.val_by not in ("group", "source"):
             raise ParameterError(f"val_by must be 'group' or 'source', got {self.val_by!r}")
+        if self.lr_schedule not in LR_SCHEDULES:
+            raise ParameterError(f"lr_schedule must be one of {LR_SCHEDULES}, got {self.lr_schedule!r}")
         if self.balance not in ("weights", "none"):
             raise ParameterError(f"balance must be 'weights' or 'none', got {self.balance!r}")
         if self.hidden < 1 or any(f < 1 for f in self.filters):

@@ -85,7 +85,9 @@ def config_text(cfg: dict) -> str:
     aug = cfg.get("augment", {})
     active = ", ".join(f"{k} {v}" for k, v in aug.items() if v not in (0, 0.0, 1.0, [-50.0, -30.0], (-50.0, -30.0))
                        and not (k == "lowpass_hz" and not aug.get("lowpass_probability")))
-    return (f"Adam lr {cfg['learning_rate']}, batch {cfg['batch_size']} clips, at most {cfg['max_epochs']} epochs, "
+    rate = f"{cfg['learning_rate']} falling along half a cosine to 0" if cfg.get("lr_schedule") == "cosine" \
+        else f"{cfg['learning_rate']}"
+    return (f"Adam lr {rate}, batch {cfg['batch_size']} clips, at most {cfg['max_epochs']} epochs, "
             f"early stopping on the validation loss (patience {cfg['patience']}, min. improvement {cfg['min_delta']}), "
             f"{_epoch_rows_text(cfg)}{_averaged(cfg)}best epoch restored, class-balanced loss ({cfg['balance']}), "
             f"seed {cfg['seed']}, "

@@ -12,6 +12,7 @@ losses back from the device once per epoch only.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -57,6 +58,14 @@ def _losses(model, loss_fn, features, rows, config, *, augment, generator, train
         num, den = (n, d) if num is None else (num + n, den + d)
         yield
     return num / den.clamp_min(1e-12)
+
+
+def learning_rate(config: TrainingConfig, step: int, total: int) -> float:
+    """The rate of batch ``step`` (from 0) of ``total``: constant, or half a cosine from the
+    configured rate down to 0 (``lr_schedule="cosine"``), so that the last epochs settle."""
+    if config.lr_schedule == "constant" or total <= 1:
+        return config.learning_rate
+    return config.learning_rate * 0.5 * (1.0 + math.cos(math.pi * min(step, total) / total))
 
 
 class WeightAverage:
@@ -125,6 +134,8 @@ def fit(model, loss_fn, features, train_rows, val_rows, *, config: TrainingConfi
                 next(steps)
                 average.update()
                 b += 1
+                for group in optimizer.param_groups:  # the rate of the next batch
+                    group["lr"] = learning_rate(config, (epoch - 1) * n_batches + b, config.max_epochs * n_batches)
                 yield Progress((epoch - 1 + b / n_batches) / config.max_epochs,
                                f"{stage}: epoch {epoch}, batch {b}/{n_batches}")
         except StopIteration as stop:
