@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.instrument_phrases import INSTRUMENTS, midi_bytes, phrase  # noqa: E402
+from relstudio.core.staging import pid_alive  # noqa: E402
 
 SOUNDFONTS = {  # name: (file, Debian package, licence)
     "FluidR3_GM": ("/usr/share/sounds/sf2/FluidR3_GM.sf2", "fluid-soundfont-gm", "MIT"),
@@ -158,23 +159,13 @@ def remove_dead_stages(out: Path) -> list[Path]:
     for stage in out.parent.glob(out.name + ".partial-*"):
         try:
             host, pid = (stage / OWNER).read_text().split()
-            if host != socket.gethostname() or _alive(int(pid)):
+            if host != socket.gethostname() or pid_alive(int(pid)):
                 continue
         except (OSError, ValueError):  # no owner written yet (just made), or not ours to judge
             continue
         shutil.rmtree(stage, ignore_errors=True)
         removed.append(stage)
     return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
 
 
 def publish_stage(stage: Path, out: Path, *, rows: list[str], stamp: str) -> Path:
