@@ -27,7 +27,6 @@ import hashlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -39,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.instrument_phrases import INSTRUMENTS, midi_bytes, phrase  # noqa: E402
-from relstudio.core.staging import pid_alive  # noqa: E402
+from relstudio.core.staging import ASIDE_MARK, STAGING_MARK, clean_stale  # noqa: E402
 
 SOUNDFONTS = {  # name: (file, Debian package, licence)
     "FluidR3_GM": ("/usr/share/sounds/sf2/FluidR3_GM.sf2", "fluid-soundfont-gm", "MIT"),
@@ -133,51 +132,33 @@ MANIFEST_HEADER = "path,label,group,source_pkg,source_file,offset_s,dur_s,licens
 
 
 def open_stage(out: Path, stamp: str, *, what: str) -> Path | None:
-    """``None`` when ``out`` already holds the set stamped ``stamp``; else an emptied staging folder beside
-    it (``RuntimeError`` naming the missing tools when the set cannot be rendered here)."""
+    """``None`` when ``out`` already holds the set stamped ``stamp``; else an empty staging folder beside it
+    (``RuntimeError`` naming the missing tools when the set cannot be rendered here).
+
+    The stage is ``relstudio.core.staging``'s: a hidden ``.OUT.staging-PID-XXXX`` folder of this process (two
+    runs rendering the same set at once never share one), so ``clean_stale`` first removes the stages of killed
+    runs and puts back a set a killed publish had moved aside (``.OUT.old-PID-…``)."""
+    if out.parent.is_dir():
+        clean_stale(out.parent)
     if (out / "stamp.json").exists() and (out / "stamp.json").read_text() == stamp:
         return None
     missing = missing_tools()
     if missing:
         raise RuntimeError(f"cannot render {what}, missing: {', '.join(missing)} (apt-get install them)")
     out.parent.mkdir(parents=True, exist_ok=True)
-    remove_dead_stages(out)
-    # A folder of this process's own: two runs rendering the same set at once (two experiments side by side) must
-    # not write into, or publish, each other's half-written stage.
-    stage = Path(tempfile.mkdtemp(prefix=out.name + ".partial-", dir=out.parent))
-    (stage / OWNER).write_text(f"{socket.gethostname()} {os.getpid()}")
-    return stage
-
-
-OWNER = "owner.txt"  # in a stage: the host and process id rendering into it (removed when published)
-
-
-def remove_dead_stages(out: Path) -> list[Path]:
-    """Remove the stages beside ``out`` left by runs that were killed: their owner is a process of this
-    host that no longer exists. A live run's stage, or one of another host (a shared cache), stays."""
-    removed = []
-    for stage in out.parent.glob(out.name + ".partial-*"):
-        try:
-            host, pid = (stage / OWNER).read_text().split()
-            if host != socket.gethostname() or pid_alive(int(pid)):
-                continue
-        except (OSError, ValueError):  # no owner written yet (just made), or not ours to judge
-            continue
-        shutil.rmtree(stage, ignore_errors=True)
-        removed.append(stage)
-    return removed
+    return Path(tempfile.mkdtemp(prefix=f".{out.name}{STAGING_MARK}{os.getpid()}-", dir=out.parent))
 
 
 def publish_stage(stage: Path, out: Path, *, rows: list[str], stamp: str) -> Path:
-    """Write the staged set's manifest and stamp, then put the staged folder in place of ``out``."""
-    (stage / OWNER).unlink(missing_ok=True)
+    """Write the staged set's manifest and stamp, then put the staged folder in place of ``out``: the old set
+    is renamed aside first (restored by ``clean_stale`` if this run dies before the stage is in place)."""
     (stage / "manifest.csv").write_text("\n".join(rows) + "\n")
     (stage / "stamp.json").write_text(stamp)
-    if out.exists():  # moved aside first, so the set in place is never a half-deleted folder
-        old = Path(tempfile.mkdtemp(prefix=out.name + ".old-", dir=out.parent))
-        out.rename(old / "set")
-        shutil.rmtree(old, ignore_errors=True)
-    stage.rename(out)
+    aside = out.with_name(f".{out.name}{ASIDE_MARK}{os.getpid()}-{stage.name.rsplit('-', 1)[-1]}")
+    if out.exists():
+        os.replace(out, aside)
+    os.replace(stage, out)
+    shutil.rmtree(aside, ignore_errors=True)
     return out
 
 

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import benchmarks.render_instruments as ri
 
 
 def _stage(out, monkeypatch, stamp="s1"):
     monkeypatch.setattr(ri, "missing_tools", lambda: [])
     return ri.open_stage(out, stamp, what="test set")
+
+
+def _exited_pid() -> int:
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    return int(done.stdout)
 
 
 def test_two_runs_get_their_own_stage_and_the_last_publish_wins(tmp_path, monkeypatch):
@@ -31,17 +39,21 @@ def test_a_published_set_with_the_same_stamp_is_reused(tmp_path, monkeypatch):
 
 
 def test_a_killed_runs_stage_is_removed_by_the_next_run_a_live_ones_stays(tmp_path, monkeypatch):
-    import subprocess
-    import sys
-
     out = tmp_path / "extras"
-    live, dead = _stage(out, monkeypatch), _stage(out, monkeypatch)
-    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    host = (live / ri.OWNER).read_text().split()[0]
-    (dead / ri.OWNER).write_text(f"{host} {int(gone.stdout)}")  # a process that has exited
-    other = _stage(out, monkeypatch)
-    (other / ri.OWNER).write_text(f"another-host {int(gone.stdout)}")  # not this host's to judge
+    live = _stage(out, monkeypatch)
+    dead = live.with_name(f".extras.staging-{_exited_pid()}-abcd")  # what a killed run leaves
+    dead.mkdir()
+    (dead / "half.flac").write_bytes(b"x")
     fresh = _stage(out, monkeypatch)
-    assert not dead.exists() and live.is_dir() and other.is_dir() and fresh.is_dir()
+    assert not dead.exists() and live.is_dir() and fresh.is_dir()
     ri.publish_stage(fresh, out, rows=["h"], stamp="s1")
-    assert not (out / ri.OWNER).exists()
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.csv", "stamp.json"]
+
+
+def test_a_set_moved_aside_by_a_killed_publish_is_put_back(tmp_path, monkeypatch):
+    out = tmp_path / "extras"
+    ri.publish_stage(_stage(out, monkeypatch), out, rows=["h"], stamp="s1")
+    out.rename(out.with_name(f".extras.old-{_exited_pid()}-abcd"))  # killed between its two renames
+    assert _stage(out, monkeypatch, "s1") is None  # the old set is back in place, and reused
+    assert (out / "stamp.json").read_text() == "s1"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["extras"]
