@@ -118,13 +118,18 @@ def main(argv=None) -> int:
     parser.add_argument("--frontend", default="", help="front-end changes, e.g. silence_db=-100,top_db=200")
     parser.add_argument("--set", default="", dest="settings",
                         help="training or augmentation changes, e.g. average_epochs=8,eq_db=12")
+    parser.add_argument("--table", action="store_true",
+                        help="each fold also trains RELNET, CONVNET, CONV-KONG (Table 1 on the held-out sources)")
+    parser.add_argument("--classifier-set", default="", dest="classifier_settings",
+                        help="with --table: changes to the classifiers' config, e.g. epoch_repeats=2,max_epochs=40")
     parser.add_argument("--tag", default="")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--demo", action="store_true",
                         help="apply each fold's experts to the demo song (never trained on): shares per section")
     args = parser.parse_args(argv)
     pin_threads(args.threads)
-    cfg, _ = configs(False)
+    cfg, clf_cfg = configs(False)
+    clf_cfg = with_settings(clf_cfg, args.classifier_settings) if args.table else None
     cfg = cfg.replace(max_epochs=args.epochs, val_by=args.val_by)
     if args.seed is not None:
         cfg = cfg.replace(seed=args.seed)
@@ -149,7 +154,8 @@ def main(argv=None) -> int:
     folds = ROOT / "build" / "experiments" / tag
     loso = run_task(cross_source(prepared, config=cfg, k=FOLDS[args.family], family=args.family,
                                  cache_folder=build / "features",
-                                 work_dir=folds if args.demo else None),
+                                 work_dir=folds if args.demo else None, classifier_config=clf_cfg,
+                                 pad_frames=2 * int(prepared.features.n_frames.max())),
                     lambda p: "fold" in p.message and print(" ", p.message[:150], flush=True))
     out = {"family": args.family, "extras": args.extras, "train_sets": args.train_set, "epochs": args.epochs, "val_by": args.val_by, "seed": cfg.seed, "frontend": args.frontend, "settings": args.settings,
            "lowpass": [cfg.augment.lowpass_probability, list(cfg.augment.lowpass_hz)],
@@ -157,7 +163,8 @@ def main(argv=None) -> int:
            "scored_clips": loso["clips"], "wall_s": round(time.perf_counter() - t0, 1), "rules": summary(loso),
            "recordings_only": recordings_only(loso, prepared.dataset),
            "per_source": {s: round(v["sum"], 3) for s, v in loso["per_source"].items()},
-           "called": called_per_source(loso, prepared.dataset)}
+           "called": called_per_source(loso, prepared.dataset),
+           **({"classifier_settings": args.classifier_settings, "table": loso["table"]} if args.table else {})}
     path = ROOT / "build" / "experiments" / f"{tag}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out, indent=1))  # before the demo, which a failure there must not lose
