@@ -116,7 +116,10 @@ def relevance_windows(*, probs, weights=None, times, centres, duration: float,
     sums = np.zeros((n, n_win))
     for i in range(n):
         sums[i] = np.bincount(index, weights=p[i] * w, minlength=n_win)
-    mean_p = np.divide(sums, weight, out=np.zeros_like(sums), where=weight > 0)
+    if seconds is None:  # one segment a window: its mean is the segment itself (p·w/w can underflow to 0)
+        mean_p = np.where(weight > 0, p, 0.0)
+    else:
+        mean_p = np.divide(sums, weight, out=np.zeros_like(sums), where=weight > 0)
     mean_p = np.clip(mean_p, 0.0, 1.0)  # rounding of the weighted mean
     evidence = np.where(weight > 0, np.clip(evidence, 0.0, 1.0), 0.0)
     winners = winning_expert(mean_p, weights=evidence) if n else np.full(n_win, SILENCE, np.int64)

@@ -158,7 +158,7 @@ class MainWindow(QMainWindow):
         if not self.files.unsaved.confirm("quitting"):  # Save / Discard / Cancel
             event.ignore()
             return
-        self.files.unsaved.discard_recovery()
+        self.files.unsaved.window_closed()
         self.settings.setValue("playback/follow", self.act.follow.isChecked())
         self.settings.setValue("window/state", self.saveState())
         self.settings.sync()

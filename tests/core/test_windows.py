@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -48,6 +48,7 @@ def test_window_relevance_is_the_formula_on_mean_probabilities(track, seconds):
 
 @settings(max_examples=80, deadline=None)
 @given(tracks())
+@example((np.array([[0.0], [5e-324]]), np.array([0.25]), 0.48))  # p·w/w underflowed to a tie (found by CI)
 def test_segment_resolution_is_the_segment_curve(track):
     p, w, duration = track
     s = p.shape[1]

@@ -122,3 +122,16 @@ def test_the_note_is_not_modal_and_its_buttons_act(qtbot):
     restore = next(b for b in box.buttons() if b.text() == "Restore")
     qtbot.mouseClick(restore, Qt.MouseButton.LeftButton)
     assert chosen == ["Restore"]
+
+
+def test_a_closed_window_autosaves_no_more(qtbot, library, cache, tmp_path, track):
+    w = make_window(qtbot, library, cache, tmp_path)
+    w.open_path(track)
+    wait_idle(qtbot, w.doc)
+    w.doc.review.mark(3, "delta", True)
+    assert w.files.unsaved.timer.isActive()
+    w.dialogs.answers.append("discard")
+    assert w.close()
+    # a closed window may live on (until the event loop deletes it): its 60-s timer must not write a recovery
+    # file later, which the next start would offer as a crash's leftover
+    assert not w.files.unsaved.timer.isActive() and not recovery_path().exists()

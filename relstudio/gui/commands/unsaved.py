@@ -103,6 +103,12 @@ class UnsavedChanges(QObject):
     def discard_recovery(self) -> None:
         recovery_path().unlink(missing_ok=True)
 
+    def window_closed(self) -> None:
+        """The window closed cleanly: no recovery file, and no more autosaves (a closed window that lives on,
+        e.g. until the event loop deletes it, must not write one later)."""
+        self.timer.stop()
+        self.discard_recovery()
+
     def offer_recovery(self, open_session) -> bool:
         """At start-up: when a recovery file is left over, offer (without waiting) to restore it through
         ``open_session(path)``; True when one was offered."""
