@@ -55,8 +55,8 @@ class StatusBar(QStatusBar):
         self._set_busy(False)
         doc.runner.progress.connect(self._progress)
         doc.runner.busyChanged.connect(self._set_busy)
-        doc.runner.cancelled.connect(lambda name: self.showMessage(f"cancelled: {name}", 5000))
-        doc.message.connect(lambda text: self.showMessage(text, 8000))
+        doc.runner.cancelled.connect(self._cancelled)  # methods, not lambdas: disconnected when the bar is deleted
+        doc.message.connect(self._doc_message)
         doc.positionChanged.connect(self._position)
         doc.analysisChanged.connect(self._analysis)
         doc.relevanceChanged.connect(self._analysis)
@@ -98,6 +98,12 @@ class StatusBar(QStatusBar):
         more = f" (+{waiting} queued)" if waiting else ""
         self.training_label.setText(f"training {job.name}: {100 * job.fraction:.0f} %{more}")
         self.training_label.setVisible(True)
+
+    def _cancelled(self, name: str) -> None:
+        self.showMessage(f"cancelled: {name}", 5000)
+
+    def _doc_message(self, text: str) -> None:
+        self.showMessage(text, 8000)
 
     def _progress(self, fraction: float, message: str) -> None:
         self.progress.setValue(int(1000 * min(max(fraction, 0.0), 1.0)))

@@ -47,7 +47,7 @@ class UnsavedChanges(QObject):
         self.doc, self.dialogs, self.state, self.save, self.session_path = doc, dialogs, state, save, session_path
         self.baseline: dict | None = None
         self.forced = False  # a change not seen in the state (the track was located elsewhere, a recovery)
-        doc.trackChanged.connect(lambda: QTimer.singleShot(0, self._track_settled))
+        doc.trackChanged.connect(self._track_changed)  # a method: disconnected when this object is deleted
         self.timer = QTimer(self)
         self.timer.setInterval(AUTOSAVE_MS)
         self.timer.timeout.connect(self.autosave)
@@ -68,6 +68,9 @@ class UnsavedChanges(QObject):
 
     def mark_changed(self) -> None:
         self.forced = True
+
+    def _track_changed(self) -> None:
+        QTimer.singleShot(0, self._track_settled)
 
     def _track_settled(self) -> None:
         forced = self.forced

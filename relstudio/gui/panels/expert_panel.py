@@ -89,7 +89,7 @@ class ExpertPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         self.loading = QLabel("loading experts…")  # until the window has imported torch (engine_warmup)
         self.loading.setVisible(not doc.engine_ready)
-        doc.engineReady.connect(lambda: self.loading.setVisible(False))
+        doc.engineReady.connect(self.loading.hide)  # a method of the label: disconnected when it is deleted
         layout.addWidget(self.loading)
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
@@ -99,7 +99,7 @@ class ExpertPanel(QWidget):
         doc.relevanceChanged.connect(self._sync_checks)
         doc.relevanceChanged.connect(self._update_buttons)  # Remove from view: only for ticked experts
         doc.analysisChanged.connect(self._sync_checks)
-        doc.runner.busyChanged.connect(lambda _b: self._sync_checks())
+        doc.runner.busyChanged.connect(self._busy_changed)
         self.refill()
 
     # -- contents ----------------------------------------------------------------------
@@ -158,6 +158,9 @@ class ExpertPanel(QWidget):
 
     def item_for(self, fingerprint: str) -> QTreeWidgetItem | None:
         return next((it for it in self.items() if it.data(0, FP_ROLE) == fingerprint), None)
+
+    def _busy_changed(self, _busy: bool) -> None:
+        self._sync_checks()
 
     def _sync_checks(self) -> None:
         self._filling = True

@@ -88,17 +88,20 @@ class RelevanceView(TimePlot):
         self.hovered.connect(self.hover.show_at)
         for signal in (doc.trackChanged, doc.relevanceChanged, doc.libraryChanged):
             signal.connect(self.refresh)
-        doc.thresholdChanged.connect(lambda _v: self.refresh())
+        doc.thresholdChanged.connect(self._refresh_on)  # methods, not lambdas: disconnected when the view is deleted
         self.analysis_percent = 0  # of the running analysis, for "analysing … N %"
         doc.runner.progress.connect(self._analysis_progress)
-        doc.runner.busyChanged.connect(lambda _busy: self.refresh())
+        doc.runner.busyChanged.connect(self._refresh_on)
         self.review_overlay = ReviewOverlay(self, doc, y_top=10.0)
         self.contribution_overlay = ContributionOverlay(self, doc, y_top=10.0)
         doc.analysisChanged.connect(self.review_overlay.refresh)
-        doc.classification.highlightChanged.connect(lambda: self.refresh_labels())
+        doc.classification.highlightChanged.connect(self.refresh_labels)
         self.refresh()
 
     # -- drawing -------------------------------------------------------------------
+    def _refresh_on(self, *_signal_args) -> None:
+        self.refresh()
+
     def refresh(self) -> None:
         doc = self.doc
         view, cur = doc.relevance.view(), doc.relevance.segments()
