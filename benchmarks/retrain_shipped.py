@@ -95,7 +95,8 @@ EXTRAS = {"sound": SOUND_RENDER_CLIPS}  # instrument: 6 variant-program phrases 
 #   0.829, 0.824 / 0.822 / 0.837 (demo 0:00-2:50 electronic on 5-24 % of 1-s windows, as before). About 80 s more in
 #   the instrument + genre process, which stays near the sound process's length. Not adopted: sound with the cosine
 #   over 80 epochs (seed 0) 0.698 / 0.762 / 0.783 against 0.691 / 0.759 / 0.776 at 1.33x the longest process's
-#   time; instruments with the longer rooms on half the clips 0.781 / 0.769 / 0.787 (piano 0.45).
+#   time; instruments with the longer rooms on half the clips 0.781 / 0.769 / 0.787 (piano 0.45); genre five times an
+#   epoch 0.849 / 0.853 / 0.855 (no further gain); sound with mixing on half the clips 0.670 / 0.717 / 0.755.
 # - sound (measured 2026-12-03, shipped from the retrain of the 3rd evening): the learning rate falls along half a cosine to 0 over the 60 epochs
 #   (lr_schedule="cosine"): 0.691 / 0.759 / 0.776 and 0.667 / 0.745 / 0.774 against 0.696 / 0.703 / 0.764 and
 #   0.646 / 0.724 / 0.767 (seeds 0 / 1). Not adopted: from 0.004 (seed 0) 0.649 / 0.717 / 0.755; for genre
