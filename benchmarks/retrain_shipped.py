@@ -96,7 +96,10 @@ EXTRAS = {"sound": SOUND_RENDER_CLIPS}  # instrument: 6 variant-program phrases 
 #   the instrument + genre process, which stays near the sound process's length. Not adopted: sound with the cosine
 #   over 80 epochs (seed 0) 0.698 / 0.762 / 0.783 against 0.691 / 0.759 / 0.776 at 1.33x the longest process's
 #   time; instruments with the longer rooms on half the clips 0.781 / 0.769 / 0.787 (piano 0.45); genre five times an
-#   epoch 0.849 / 0.853 / 0.855 (no further gain); sound with mixing on half the clips 0.670 / 0.717 / 0.755.
+#   epoch 0.849 / 0.853 / 0.855 (no further gain); sound with mixing on half the clips 0.670 / 0.717 / 0.755; sound
+#   without the drum renders (organ renders only) 0.696 / 0.705 / 0.729, without `main`'s drum clips 0.620 / 0.672 /
+#   0.719: electronic called drums 18-19 times of 100 under SUM instead of 25, but electronic recall stays 0.61-0.62
+#   (the errors move to speech and metal) and drums recall falls from 0.76 to 0.60 / 0.51.
 # - sound (measured 2026-12-03, shipped from the retrain of the 3rd evening): the learning rate falls along half a cosine to 0 over the 60 epochs
 #   (lr_schedule="cosine"): 0.691 / 0.759 / 0.776 and 0.667 / 0.745 / 0.774 against 0.696 / 0.703 / 0.764 and
 #   0.646 / 0.724 / 0.767 (seeds 0 / 1). Not adopted: from 0.004 (seed 0) 0.649 / 0.717 / 0.755; for genre
