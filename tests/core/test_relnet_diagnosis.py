@@ -1,23 +1,13 @@
 """benchmarks/relnet_diagnosis.py: its decompositions of RELNET and its fold rows (no model files needed)."""
 
-from dataclasses import dataclass
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
 
 from benchmarks.relnet_diagnosis import clip_scores_of, fold_rows
 from relstudio.core.relevance import fuse
-
-
-@dataclass(frozen=True)
-class _Clip:
-    label: str
-    group: str
-    source_key: str
-    train_only: bool = False
-
-    def split_unit(self, by):
-        return self.source_key if by == "source" else self.group
+from relstudio.core.training.dataset import ClipRecord
 
 
 def test_decompositions_weight_segments_as_relnet():
@@ -33,8 +23,8 @@ def test_decompositions_weight_segments_as_relnet():
 
 
 def test_fold_rows_hold_out_whole_sources_and_never_train_only_clips():
-    clips = [_Clip(lab, f"{src}-{g}", src, src == "render") for lab in "ab" for src in ("p", "q", "r", "render")
-             for g in range(4)]
+    clips = [ClipRecord(Path(f"{lab}/{src}{g}.wav"), lab, f"{src}-{g}", source=src, train_only=src == "render")
+             for lab in "ab" for src in ("p", "q", "r", "render") for g in range(4)]
     cfg = SimpleNamespace(val_by="group", val_fraction=0.25, seed=0)
     test, train = fold_rows(dataset=SimpleNamespace(clips=clips), held=["q"], config=cfg)
     assert {clips[i].source_key for i in test} == {"q"} and len(test) == 8
