@@ -38,19 +38,6 @@ import torch  # noqa: E402
 NAMES = ("SUM", "RV", "CONVNET", "RELNET", "BRANCH (uniform)", "EXPERTS x R_max")
 
 
-def fold_rows(*, dataset, held, config) -> tuple[list[int], list[int]]:
-    """Held-out scored rows and the real (non-train-only) training rows of one fold, as :func:`cross_source`."""
-    from relstudio.core.training.cross_source import source_of
-    from relstudio.core.training.split import split_indices
-
-    src = [source_of(c) for c in dataset.clips]
-    test = [i for i, c in enumerate(dataset.clips) if src[i] in held and not c.train_only]
-    rest = [i for i, c in enumerate(dataset.clips) if src[i] not in held and not c.train_only]
-    sub = split_indices([dataset.clips[i].label for i in rest], [dataset.clips[i].split_unit(config.val_by) for i in rest],
-                        val_fraction=config.val_fraction, test_fraction=0.0, seed=config.seed)
-    return test, sorted(rest[i] for i in sub.train)
-
-
 def load_fold(*, folder: Path):
     """The fold's experts (class order) and its classifiers by kind."""
     from relstudio.core.experts.expert_file import load_expert
@@ -195,7 +182,7 @@ def main(argv=None) -> None:
     from benchmarks.retrain_shipped import EXTRAS, TRAIN_SETS, configs, family_config
     from benchmarks.shipped_data import family_dataset
     from relstudio.core.progress import run_task
-    from relstudio.core.training.cross_source import pooled_table, source_folds
+    from relstudio.core.training.cross_source import fold_rows, pooled_table, source_folds
     from relstudio.core.training.evaluate import evaluate, expert_class
     from relstudio.core.training.metrics import accuracy, map_at_k
     from relstudio.core.training.prepared import prepare
@@ -213,8 +200,8 @@ def main(argv=None) -> None:
     pad = 2 * int(fs.n_frames.max())  # as make retrain's Table 1
     folds, evals = [], []
     for j, held in enumerate(source_folds(ds, 3)):
-        test, train = fold_rows(dataset=ds, held=held, config=cfg)
-        train = train[::max(1, -(-len(train) // args.train_sample))]
+        test, train, _val, _by = fold_rows(ds, held, cfg)
+        train = sorted(train)[::max(1, -(-len(train) // args.train_sample))]
         f = measure_fold(folder=build / "sound" / "folds" / f"fold{j}", features=fs, classes=list(ds.classes),
                          test=test, train=train, pad=pad)
         assert [expert_class(e) for e in f["experts"]] == list(ds.classes)

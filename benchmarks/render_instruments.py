@@ -138,8 +138,7 @@ def open_stage(out: Path, stamp: str, *, what: str) -> Path | None:
     The stage is ``relstudio.core.staging``'s: a hidden ``.OUT.staging-PID-XXXX`` folder of this process (two
     runs rendering the same set at once never share one), so ``clean_stale`` first removes the stages of killed
     runs and puts back a set a killed publish had moved aside (``.OUT.old-PID-…``)."""
-    if out.parent.is_dir():
-        clean_stale(out.parent)
+    clean_stale(out.parent)
     if (out / "stamp.json").exists() and (out / "stamp.json").read_text() == stamp:
         return None
     missing = missing_tools()

@@ -59,7 +59,7 @@ def check_writable(folder) -> Path:
     return folder
 
 
-def pid_alive(pid: int) -> bool:
+def _pid_alive(pid: int) -> bool:
     """Whether process ``pid`` of this host exists (another user's counts as alive)."""
     try:
         os.kill(pid, 0)
@@ -99,10 +99,10 @@ def clean_stale(folder) -> list[Path]:
         try:
             pid = _marked_pid(path.name, STAGING_MARK)
             aside = _marked_pid(path.name, ASIDE_MARK)
-            if pid is not None and path.is_dir() and not pid_alive(pid):
+            if pid is not None and path.is_dir() and not _pid_alive(pid):
                 shutil.rmtree(path)
                 removed.append(path)
-            elif aside is not None and path.is_dir() and not pid_alive(aside):
+            elif aside is not None and path.is_dir() and not _pid_alive(aside):
                 _restore_aside(path)
                 removed.append(path)
             elif path.name.endswith(".tmp") and path.is_file() and now - path.stat().st_mtime > STALE_TMP_SECONDS:

@@ -113,12 +113,12 @@ def relevance_windows(*, probs, weights=None, times, centres, duration: float,
     weight = np.bincount(index, weights=w, minlength=n_win).astype(np.float64)
     count = np.bincount(index, minlength=n_win)
     evidence = np.divide(weight, count, out=np.zeros(n_win), where=count > 0)
-    sums = np.zeros((n, n_win))
-    for i in range(n):
-        sums[i] = np.bincount(index, weights=p[i] * w, minlength=n_win)
     if seconds is None:  # one segment a window: its mean is the segment itself (p·w/w can underflow to 0)
         mean_p = np.where(weight > 0, p, 0.0)
     else:
+        sums = np.zeros((n, n_win))
+        for i in range(n):
+            sums[i] = np.bincount(index, weights=p[i] * w, minlength=n_win)
         mean_p = np.divide(sums, weight, out=np.zeros_like(sums), where=weight > 0)
     mean_p = np.clip(mean_p, 0.0, 1.0)  # rounding of the weighted mean
     evidence = np.where(weight > 0, np.clip(evidence, 0.0, 1.0), 0.0)

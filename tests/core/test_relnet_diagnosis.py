@@ -5,8 +5,9 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from benchmarks.relnet_diagnosis import clip_scores_of, fold_rows
+from benchmarks.relnet_diagnosis import clip_scores_of
 from relstudio.core.relevance import fuse
+from relstudio.core.training.cross_source import fold_rows
 from relstudio.core.training.dataset import ClipRecord
 
 
@@ -26,8 +27,9 @@ def test_fold_rows_hold_out_whole_sources_and_never_train_only_clips():
     clips = [ClipRecord(Path(f"{lab}/{src}{g}.wav"), lab, f"{src}-{g}", source=src, train_only=src == "render")
              for lab in "ab" for src in ("p", "q", "r", "render") for g in range(4)]
     cfg = SimpleNamespace(val_by="group", val_fraction=0.25, seed=0)
-    test, train = fold_rows(dataset=SimpleNamespace(clips=clips), held=["q"], config=cfg)
+    test, train, val, _by = fold_rows(SimpleNamespace(clips=clips), ["q"], cfg)
     assert {clips[i].source_key for i in test} == {"q"} and len(test) == 8
     assert train and not set(train) & set(test)
     assert all(not clips[i].train_only and clips[i].source_key in ("p", "r") for i in train)
     assert len(train) < 16  # the validation groups are left out, as cross_source leaves them out
+    assert val and not set(val) & (set(train) | set(test))

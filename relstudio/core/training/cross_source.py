@@ -131,6 +131,17 @@ def pooled_table(reports) -> list[dict]:
     return [{k: (v / r["clips"] if k not in ("model", "clips") else v) for k, v in r.items()} for r in rows.values()]
 
 
+def fold_rows(dataset, held, config: TrainingConfig) -> tuple[list[int], list[int], list[int], str]:
+    """One fold's rows: its held-out scored clips (of the sources ``held``), and the training and validation
+    clips of the other sources (train-only clips aside: :func:`extra_rows` adds them); ``by`` of the split."""
+    src = [source_of(c) for c in dataset.clips]
+    test = [i for i, c in enumerate(dataset.clips) if src[i] in held and not c.train_only]
+    rest = [i for i, c in enumerate(dataset.clips) if src[i] not in held and not c.train_only]
+    sub = split_indices([dataset.clips[i].label for i in rest], [dataset.clips[i].split_unit(config.val_by) for i in rest],
+                        val_fraction=config.val_fraction, test_fraction=0.0, seed=config.seed)
+    return test, [rest[i] for i in sub.train], [rest[i] for i in sub.val], sub.by
+
+
 def cross_source(prepared: Prepared, *, config: TrainingConfig, k: int = 5, family: str = "",
                  work_dir: Path | None = None, classifier_config: TrainingConfig | None = None,
                  pad_frames: int | None = None, cache_folder=None) -> Task[dict]:
@@ -147,7 +158,6 @@ def cross_source(prepared: Prepared, *, config: TrainingConfig, k: int = 5, fami
     ds, fs = prepared.dataset, prepared.features
     folds = source_folds(ds, k)
     src = [source_of(c) for c in ds.clips]
-    extra = np.array([c.train_only for c in ds.clips], bool)  # train-only clips (renders)
     truth = fs.labels.cpu().numpy()
     fe = fs.frontend
     window = max(1, round(fe.sample_rate / (fe.hop_length * fe.pool_stride)))
@@ -158,14 +168,10 @@ def cross_source(prepared: Prepared, *, config: TrainingConfig, k: int = 5, fami
     base = Path(tmp.name) if tmp else Path(work_dir)
     try:
         for j, held in enumerate(folds):
-            test = [i for i in range(len(ds)) if src[i] in held and not extra[i]]
-            rest = [i for i in range(len(ds)) if src[i] not in held and not extra[i]]
-            unit = [ds.clips[i].split_unit(config.val_by) for i in rest]
-            sub = split_indices([ds.clips[i].label for i in rest], unit,
-                                val_fraction=config.val_fraction, test_fraction=0.0, seed=config.seed)
+            test, train, val, by = fold_rows(ds, held, config)
             held_parts = set().union(*(_parts(ds.clips[i]) for i in test))
-            train_rows = sorted([rest[i] for i in sub.train] + extra_rows(ds, held_parts))
-            split = Split(tuple(int(i) for i in train_rows), tuple(rest[i] for i in sub.val), tuple(test), sub.by)
+            train_rows = sorted(train + extra_rows(ds, held_parts))
+            split = Split(tuple(int(i) for i in train_rows), tuple(val), tuple(test), by)
             fold = Prepared(ds, fs, split, prepared.unreadable)
             out = base / f"fold{j}"
             out.mkdir(parents=True, exist_ok=True)

@@ -104,10 +104,13 @@ class ClassificationPanel(QWidget):
         layout.addWidget(self.passages)
         self.state.changed.connect(self.refresh)
         self.state.highlightChanged.connect(self._refresh_passages)
-        self.state.runner.busyChanged.connect(lambda _b: self.refresh())
+        self.state.runner.busyChanged.connect(self._busy_changed)  # a method: disconnected when the panel is deleted
         self.refresh()
 
     # -- drawing -----------------------------------------------------------------------
+    def _busy_changed(self, _busy: bool) -> None:
+        self.refresh()
+
     def refresh(self) -> None:
         st, rows = self.state, self.state.rows()
         if st.relnet is not None:
