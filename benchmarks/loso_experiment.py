@@ -56,6 +56,22 @@ def called_per_source(loso: dict, dataset) -> dict:
     return {s: dict(sorted(c.items())) for s, c in sorted(out.items())}
 
 
+def recall_per_source(loso: dict, dataset) -> dict:
+    """Per source and class: SUM's recall over that source's clips of the class (which held-out source a class fails on)."""
+    from collections import defaultdict
+
+    pred, hits = loso["predictions"], defaultdict(lambda: [0, 0])
+    for k, i in enumerate(pred["rows"]):
+        clip = dataset.clips[i]
+        cell = hits[(clip.source_key, clip.label)]
+        cell[0] += dataset.classes[pred["sum"][k]] == clip.label
+        cell[1] += 1
+    out = defaultdict(dict)
+    for (source, label), (hit, n) in sorted(hits.items()):
+        out[source][label] = f"{hit}/{n}"
+    return dict(out)
+
+
 def fold_demo(folds: Path, *, family: str) -> dict:
     """Each fold's experts on the demo song: shares of the audible segments and 1-s windows per section."""
     from benchmarks.retrain_shipped import demo_sections
@@ -164,6 +180,7 @@ def main(argv=None) -> int:
            "recordings_only": recordings_only(loso, prepared.dataset),
            "per_source": {s: round(v["sum"], 3) for s, v in loso["per_source"].items()},
            "called": called_per_source(loso, prepared.dataset),
+           "recall_per_source": recall_per_source(loso, prepared.dataset),
            **({"classifier_settings": args.classifier_settings, "table": loso["table"]} if args.table else {})}
     path = ROOT / "build" / "experiments" / f"{tag}.json"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -140,3 +140,32 @@ def test_a_retrain_worker_stops_when_its_parent_is_gone():
     with pytest.raises(SystemExit, match="parent process"):
         _orphan_guard(seen.append, os.getppid() + 1)("progress")
     assert seen == ["progress"]  # nothing logged after the parent went
+
+
+def test_loso_experiment_counts_sum_hits_per_source_and_class():
+    """``recall_per_source`` reads the folds' SUM decisions per held-out source and class, scored rows only."""
+    from benchmarks.loso_experiment import recall_per_source
+    from relstudio.core.training.dataset import ClipRecord, Dataset
+
+    clips = tuple(ClipRecord(Path(f"{lab}{i}.wav"), lab, f"g{i}", source=src) for i, (lab, src) in enumerate(
+        [("piano", "fluid"), ("piano", "fluid"), ("guitar", "fluid"), ("piano", "timgm+x"), ("guitar", "timgm")]))
+    ds = Dataset(Path("."), "t", clips, ("guitar", "piano"))
+    loso = {"predictions": {"rows": [0, 1, 2, 3], "sum": [1, 0, 0, 1]}}  # row 4 not scored (train-only)
+    assert recall_per_source(loso, ds) == {"fluid": {"guitar": "1/1", "piano": "1/2"}, "timgm": {"piano": "1/1"}}
+
+
+def test_retrain_rewrites_the_training_table_and_keeps_the_notes_below_the_mark(tmp_path):
+    from benchmarks.retrain_cards import KEEP_MARK, ROOT, documents_the_shipped_files, training_section
+
+    doc = (f"# B\n\n## Speed\n\nfast\n\n## Training\n\nold table\n\n{KEEP_MARK}\nA note by hand.\n- a list\n\n"
+           "## Collections\n\nrows\n")
+    once = training_section(doc, "## Training\n\nnew table\n")
+    assert "old table" not in once and "new table" in once
+    assert "A note by hand.\n- a list\n\n## Collections\n\nrows\n" in once and once.startswith("# B\n\n## Speed\n\nfast\n\n")
+    assert training_section(once, "## Training\n\nnew table\n") == once  # a second run: same text, no blank lines piled up
+    unmarked = training_section("# B\n\n## Training\n\nold\n", "## Training\n\nt\n")
+    assert unmarked == f"# B\n\n## Training\n\nt\n\n{KEEP_MARK}\n"
+    assert training_section("# B\n", "## Training\n\nt\n").endswith(f"## Training\n\nt\n\n{KEEP_MARK}\n")
+    assert documents_the_shipped_files(ROOT / "trained_experts", quick=False)
+    assert not documents_the_shipped_files(tmp_path, quick=False)  # a repeat check into another folder
+    assert not documents_the_shipped_files(ROOT / "trained_experts", quick=True)

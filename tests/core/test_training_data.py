@@ -1,6 +1,7 @@
 """Datasets, splits by group, the feature cache and padded/augmented batches."""
 
 import csv
+import dataclasses
 
 import numpy as np
 import pytest
@@ -203,6 +204,10 @@ def test_lowpass_augmentation_removes_only_the_high_bins():
     with pytest.raises(ParameterError):
         TrainingConfig(average_epochs=-1.0)
     assert "lowpass_hz [2000.0, 2000.0]" in config_text(TrainingConfig(augment=aug).to_dict())
+    rec = AugmentConfig.recommended()
+    assert "reverb_s [0.2, 1.0]" in config_text(TrainingConfig(augment=rec).to_dict())
+    dry = config_text(TrainingConfig(augment=dataclasses.replace(rec, reverb_probability=0.0, mix_probability=0.0)).to_dict())
+    assert "reverb_s" not in dry and "mix_db" not in dry and "tilt_db 8.0" in dry  # a range whose effect is off: not listed
 
 
 def test_manifest_csv_is_read_with_extra_columns(tmp_path):

@@ -81,10 +81,15 @@ def evaluation_markdown(report, *, title: str) -> str:
     return "\n".join(parts)
 
 
+# An augmentation's range, listed only where its probability is above 0 (off: its range says nothing).
+_RANGE_OF = {"noise_db": "noise_probability", "mix_db": "mix_probability", "reverb_s": "reverb_probability",
+             "lowpass_hz": "lowpass_probability"}
+
+
 def config_text(cfg: dict) -> str:
     aug = cfg.get("augment", {})
     active = ", ".join(f"{k} {v}" for k, v in aug.items() if v not in (0, 0.0, 1.0, [-50.0, -30.0], (-50.0, -30.0))
-                       and not (k == "lowpass_hz" and not aug.get("lowpass_probability")))
+                       and not (k in _RANGE_OF and not aug.get(_RANGE_OF[k])))
     rate = f"{cfg['learning_rate']} falling along half a cosine to 0" if cfg.get("lr_schedule") == "cosine" \
         else f"{cfg['learning_rate']}"
     return (f"Adam lr {rate}, batch {cfg['batch_size']} clips, at most {cfg['max_epochs']} epochs, "
