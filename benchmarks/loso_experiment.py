@@ -46,29 +46,33 @@ def recordings_only(loso: dict, dataset) -> dict:
                                    for r in ("top_segment", "top_window", "sum")}}
 
 
+def _sum_calls(loso: dict, dataset):
+    """Each scored clip with the class SUM called it."""
+    pred = loso["predictions"]
+    return [(dataset.clips[i], dataset.classes[pred["sum"][k]]) for k, i in enumerate(pred["rows"])]
+
+
 def called_per_source(loso: dict, dataset) -> dict:
     """Per source: how often SUM called its clips each class (where the errors go)."""
     from collections import Counter, defaultdict
 
-    pred, out = loso["predictions"], defaultdict(Counter)
-    for k, i in enumerate(pred["rows"]):
-        out[dataset.clips[i].source_key][dataset.classes[pred["sum"][k]]] += 1
+    out = defaultdict(Counter)
+    for clip, called in _sum_calls(loso, dataset):
+        out[clip.source_key][called] += 1
     return {s: dict(sorted(c.items())) for s, c in sorted(out.items())}
 
 
 def recall_per_source(loso: dict, dataset) -> dict:
     """Per source and class: SUM's recall over that source's clips of the class (which held-out source a class fails on)."""
-    from collections import defaultdict
+    from collections import Counter, defaultdict
 
-    pred, hits = loso["predictions"], defaultdict(lambda: [0, 0])
-    for k, i in enumerate(pred["rows"]):
-        clip = dataset.clips[i]
-        cell = hits[(clip.source_key, clip.label)]
-        cell[0] += dataset.classes[pred["sum"][k]] == clip.label
-        cell[1] += 1
+    hits, n = Counter(), Counter()
+    for clip, called in _sum_calls(loso, dataset):
+        hits[(clip.source_key, clip.label)] += called == clip.label
+        n[(clip.source_key, clip.label)] += 1
     out = defaultdict(dict)
-    for (source, label), (hit, n) in sorted(hits.items()):
-        out[source][label] = f"{hit}/{n}"
+    for source, label in sorted(n):
+        out[source][label] = f"{hits[(source, label)]}/{n[(source, label)]}"
     return dict(out)
 
 

@@ -93,6 +93,11 @@ def segment_probs(experts, features, rows, batch_size: int = 50) -> list[np.ndar
     return out
 
 
+def window_segments(frontend) -> int:
+    """Segments in the ~1-s window of the ``top_window`` rule for ``frontend``'s segment rate."""
+    return max(1, round(frontend.sample_rate / (frontend.hop_length * frontend.pool_stride)))
+
+
 def clip_decisions(probs: np.ndarray, window: int) -> dict:
     """The class index each rule gives one clip's ``(N, S)`` probabilities."""
     rel = relevance(probs)
@@ -159,8 +164,7 @@ def cross_source(prepared: Prepared, *, config: TrainingConfig, k: int = 5, fami
     folds = source_folds(ds, k)
     src = [source_of(c) for c in ds.clips]
     truth = fs.labels.cpu().numpy()
-    fe = fs.frontend
-    window = max(1, round(fe.sample_rate / (fe.hop_length * fe.pool_stride)))
+    window = window_segments(fs.frontend)
     decisions = {r: np.zeros(len(ds), np.int64) for r in RULES}
     tested = np.zeros(len(ds), bool)
     tables = []
